@@ -1,0 +1,145 @@
+# make demo: start the Kapacitor emulator and configure alert endpoints against it.
+# make test: every check of the collection (see `make help`).
+#
+# Everything is installed into virtual environments inside this checkout:
+#   .venv          ansible-core 2.19 and the tools (Python 3.11 or the given PYTHON)
+#   .venv-newest   the newest ansible-core (needs Python >= 3.12, found on PATH or in pyenv)
+#   .venv-importer galaxy-importer (it pins versions that clash with the tools)
+# ansible-test needs the collection under .../ansible_collections/tickstack/kapacitor, so the
+# checks run on a copy staged in .build/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+# The newest ansible-core needs Python 3.12+. Found on PATH or in pyenv unless given.
+NEWEST_PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[3-9]*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 2>/dev/null | sort -rV); do $$p -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null && break; done)
+
+ROOT := $(CURDIR)
+BUILD := $(ROOT)/.build
+COLL := $(BUILD)/ansible_collections/tickstack/kapacitor
+DIST := $(BUILD)/dist
+V ?= $(ROOT)/.venv
+VNEW ?= $(ROOT)/.venv-newest
+VGI ?= $(ROOT)/.venv-importer
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := $(DIST)/tickstack-kapacitor-$(VERSION).tar.gz
+
+PY311_VERSION = $(shell $(V)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+NEW_VERSION = $(shell $(VNEW)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test --venv creates its environments with python3.X found on PATH.
+NEWEST_PATH = $(VNEW)/bin:$(dir $(NEWEST_PYTHON)):$(PATH)
+TOOLS_PATH = $(V)/bin:$(PATH)
+
+step = @printf '\n==> %s\n' $(1)
+
+.PHONY: help venvs collection test test-emulator sanity units integration lint docs-lint \
+        changelog-lint build importer demo clean
+
+help:
+	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
+	@echo "make test   run every check: emulator replay, ansible-test sanity/units/integration on"
+	@echo "            ansible-core 2.19 and the newest release, ansible-lint, docs and changelog lint,"
+	@echo "            build, install and galaxy-importer"
+	@echo "make clean  remove the venvs and the staged build"
+
+# ---------------------------------------------------------------------------------------------
+# Environments
+
+$(V)/.installed: tests/requirements/py311.txt
+	$(call step,"venv $(V) (ansible-core 2.19)")
+	rm -rf $(V)
+	$(PYTHON) -m venv $(V)
+	$(V)/bin/pip install -q -r $<
+	touch $@
+
+$(VNEW)/.installed: tests/requirements/newest.txt
+	$(call step,"venv $(VNEW) (newest ansible-core)")
+	@if [ -z "$(NEWEST_PYTHON)" ]; then \
+	  echo "No Python 3.12 or newer found (PATH or pyenv): the newest ansible-core cannot be tested."; \
+	  echo "Install one, or point NEWEST_PYTHON=/path/to/python3.12 at it."; exit 1; fi
+	rm -rf $(VNEW)
+	$(NEWEST_PYTHON) -m venv $(VNEW)
+	$(VNEW)/bin/pip install -q -r $<
+	touch $@
+
+$(VGI)/.installed: tests/requirements/importer.txt
+	$(call step,"venv $(VGI) (galaxy-importer)")
+	rm -rf $(VGI)
+	$(PYTHON) -m venv $(VGI)
+	$(VGI)/bin/pip install -q -r $<
+	touch $@
+
+venvs: $(V)/.installed $(VNEW)/.installed $(VGI)/.installed
+
+collection: $(V)/.installed
+	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD)
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+test: venvs
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-emulator collection sanity units integration lint docs-lint \
+	  changelog-lint build importer; \
+	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
+
+test-emulator: $(V)/.installed
+	$(call step,"emulator: upstream fixture replay and behaviour tests")
+	$(V)/bin/python tests/emulator/replay.py
+	$(V)/bin/python -m pytest -q -p no:cacheprovider tests/emulator
+
+sanity: collection $(VNEW)/.installed
+	$(call step,"ansible-test sanity (ansible-core 2.19, Python $(PY311_VERSION))")
+	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test sanity --venv --python $(PY311_VERSION) --color no
+	$(call step,"ansible-test sanity (newest ansible-core, Python $(NEW_VERSION))")
+	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test sanity --venv --python $(NEW_VERSION) --color no
+
+units: collection $(VNEW)/.installed
+	$(call step,"ansible-test units (ansible-core 2.19)")
+	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test units --venv --python $(PY311_VERSION) --color no
+	$(call step,"ansible-test units (newest ansible-core)")
+	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test units --venv --python $(NEW_VERSION) --color no
+
+integration: collection $(VNEW)/.installed
+	$(call step,"ansible-test integration (ansible-core 2.19)")
+	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test integration --local --color no
+	$(call step,"ansible-test integration (newest ansible-core)")
+	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test integration --local --color no
+
+lint: collection
+	$(call step,"ansible-lint --profile production")
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) ansible-lint --profile production --offline
+
+docs-lint: collection
+	$(call step,"antsibull-docs lint-collection-docs --plugin-docs")
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) \
+	  antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck --validate-collection-refs=self .
+
+changelog-lint: collection
+	$(call step,"antsibull-changelog lint")
+	cd $(COLL) && PATH=$(TOOLS_PATH) antsibull-changelog lint
+
+build: collection
+	$(call step,"ansible-galaxy collection build and install")
+	rm -rf $(DIST) $(BUILD)/installed
+	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-galaxy collection build --force --output-path $(DIST)
+	PATH=$(TOOLS_PATH) ansible-galaxy collection install --force --no-deps $(TARBALL) -p $(BUILD)/installed
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed PATH=$(TOOLS_PATH) \
+	  ansible-doc -l tickstack.kapacitor | tee $(BUILD)/installed-modules.txt
+	test -s $(BUILD)/installed-modules.txt
+
+importer: build $(VGI)/.installed
+	$(call step,"galaxy-importer")
+	cd $(DIST) && $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
+	! grep -E '^(ERROR|WARNING)' $(BUILD)/importer.log
+
+# ---------------------------------------------------------------------------------------------
+# Demo
+
+demo: $(V)/.installed
+	@PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
+
+clean:
+	rm -rf $(V) $(VNEW) $(VGI) $(BUILD)
