@@ -33,6 +33,8 @@ NEWEST_PATH = $(VNEW)/bin:$(dir $(NEWEST_PYTHON)):$(PATH)
 TOOLS_PATH = $(V)/bin:$(PATH)
 
 step = @printf '\n==> %s\n' $(1)
+# The machine-wide pip configuration may name local indexes that do not exist; pip warns per package.
+pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
 .PHONY: help venvs collection test test-emulator sanity units integration lint docs-lint \
         changelog-lint build importer demo clean
@@ -51,7 +53,7 @@ $(V)/.installed: tests/requirements/py311.txt
 	$(call step,"venv $(V) (ansible-core 2.19)")
 	rm -rf $(V)
 	$(PYTHON) -m venv $(V)
-	$(V)/bin/pip install -q -r $<
+	$(call pip_install,$(V),$<)
 	touch $@
 
 $(VNEW)/.installed: tests/requirements/newest.txt
@@ -61,14 +63,14 @@ $(VNEW)/.installed: tests/requirements/newest.txt
 	  echo "Install one, or point NEWEST_PYTHON=/path/to/python3.12 at it."; exit 1; fi
 	rm -rf $(VNEW)
 	$(NEWEST_PYTHON) -m venv $(VNEW)
-	$(VNEW)/bin/pip install -q -r $<
+	$(call pip_install,$(VNEW),$<)
 	touch $@
 
 $(VGI)/.installed: tests/requirements/importer.txt
 	$(call step,"venv $(VGI) (galaxy-importer)")
 	rm -rf $(VGI)
 	$(PYTHON) -m venv $(VGI)
-	$(VGI)/bin/pip install -q -r $<
+	$(call pip_install,$(VGI),$<)
 	touch $@
 
 venvs: $(V)/.installed $(VNEW)/.installed $(VGI)/.installed
