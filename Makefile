@@ -128,8 +128,11 @@ build: collection
 	rm -rf $(DIST) $(BUILD)/installed
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-galaxy collection build --force --output-path $(DIST)
 	PATH=$(TOOLS_PATH) ansible-galaxy collection install --force --no-deps $(TARBALL) -p $(BUILD)/installed
+	@# The installed tarball must document exactly the modules of the source tree.
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed PATH=$(TOOLS_PATH) \
-	  ansible-doc -l tickstack.kapacitor | tee $(BUILD)/installed-modules.txt
+	  ansible-doc -t module -l tickstack.kapacitor | awk '{print $$1}' | sort > $(BUILD)/installed-modules.txt
+	ls plugins/modules/*.py | sed 's|.*/||; s|\.py$$||; s|^|tickstack.kapacitor.|' | sort > $(BUILD)/source-modules.txt
+	diff -u $(BUILD)/source-modules.txt $(BUILD)/installed-modules.txt
 	test -s $(BUILD)/installed-modules.txt
 
 importer: build $(VGI)/.installed
