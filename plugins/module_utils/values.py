@@ -240,7 +240,9 @@ def check_config(handler, config):
         if option.name in desired:
             raise InputError("config.%s: option %s is given twice (once with '-' and once with '_')"
                              % (key, H.user_name(option.name)))
-        desired[option.name] = check_value("config.%s" % key, option.type, value, bool(option.secret),
+        # An object with secret fields is treated as secret as a whole when echoing a wrong value.
+        secret = bool(option.secret) or any(f.secret for f in option.fields or ())
+        desired[option.name] = check_value("config.%s" % key, option.type, value, secret,
                                            option.choices, option.fields)
     return desired
 
