@@ -21,7 +21,7 @@ description:
   - Changes are stored by Kapacitor as config overrides. They survive restarts and take precedence over
     C(kapacitor.conf), which Kapacitor never rewrites.
 author:
-  - tickstack.kapacitor maintainers
+  - tickstack.kapacitor maintainers (@tickstack)
 options:
   handler:
     description:
@@ -108,7 +108,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the endpoint, sends nothing and predicts RV(changed), RV(diff) and RV(endpoint).
+      - Reads the endpoint, sends nothing and predicts C(changed), RV(diff) and RV(endpoint).
       - For O(state=absent) check mode cannot know whether the element is defined in C(kapacitor.conf).
   diff_mode:
     support: full

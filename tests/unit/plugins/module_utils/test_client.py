@@ -62,7 +62,7 @@ def client(outcomes, **kwargs):
 
 
 def test_request_options_and_json():
-    c, req, _ = client([Response(b'{"a": 1}'), Response(b"")], username="u", password="p", timeout=5,
+    c, req, unused_sleeps = client([Response(b'{"a": 1}'), Response(b"")], username="u", password="p", timeout=5,
                        validate_certs=False, ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem", use_proxy=False)
     assert c.get("/config/smtp/") == {"a": 1}
     assert c.post("/config/smtp/", {"set": {"enabled": True}}) is None
@@ -78,13 +78,13 @@ def test_request_options_and_json():
 
 
 def test_bearer_token():
-    _, req, _ = client([], token="jwt.token.value")
+    unused_client, req, unused_sleeps = client([], token="jwt.token.value")
     assert req.kwargs["headers"]["Authorization"] == "Bearer jwt.token.value"
     assert req.kwargs["url_username"] is None and not req.kwargs["force_basic_auth"]
 
 
 def test_credentials_in_url_never_reach_messages():
-    c, _, _ = client([URLError(ConnectionRefusedError(111, "refused"))])
+    c, unused_req, unused_sleeps = client([URLError(ConnectionRefusedError(111, "refused"))])
     with pytest.raises(KapacitorError) as err:
         c.post("/config/smtp/", {})
     assert "pw" not in str(err.value) and "admin" not in str(err.value)
@@ -102,7 +102,7 @@ def test_credentials_in_url_never_reach_messages():
      "HTTP 500: failed to update configuration mqtt/a"),
 ])
 def test_http_errors_carry_method_path_status_and_kapacitor_message(status, message, expected):
-    c, _, _ = client([http_error(status, message)])
+    c, unused_req, unused_sleeps = client([http_error(status, message)])
     with pytest.raises(KapacitorError) as err:
         c.post("/config/smtp/", {"set": {}})
     e = err.value
@@ -126,14 +126,14 @@ def test_gets_are_retried_on_dropped_connections_and_gateway_errors():
 
 
 def test_gets_give_up_after_three_attempts():
-    c, req, _ = client([http_error(504, None)] * 3)
+    c, req, unused_sleeps = client([http_error(504, None)] * 3)
     with pytest.raises(KapacitorError) as err:
         c.get("/config/smtp/")
     assert len(req.calls) == 3 and "(tried 3 times)" in str(err.value)
 
 
 def test_gets_are_not_retried_on_client_errors():
-    c, req, _ = client([http_error(400, "bad")])
+    c, req, unused_sleeps = client([http_error(400, "bad")])
     with pytest.raises(KapacitorError):
         c.get("/config/")
     assert len(req.calls) == 1
@@ -150,21 +150,21 @@ def test_gets_are_not_retried_on_client_errors():
     (URLError(socket.gaierror(-2, "Name or service not known")), "connection", "cannot resolve the host"),
 ])
 def test_transport_errors_are_distinct(exc, kind, text):
-    c, _, _ = client([exc])
+    c, unused_req, unused_sleeps = client([exc])
     with pytest.raises(KapacitorError) as err:
         c.post("/config/smtp/", {})
     assert err.value.kind == kind and text in str(err.value)
 
 
 def test_non_json_answer():
-    c, _, _ = client([Response(b"<html>")])
+    c, unused_req, unused_sleeps = client([Response(b"<html>")])
     with pytest.raises(KapacitorError) as err:
         c.get("/config/smtp/")
     assert err.value.kind == "invalid_response"
 
 
 def test_get_or_none():
-    c, _, _ = client([http_error(404, "unknown section/element: slack/x")])
+    c, unused_req, unused_sleeps = client([http_error(404, "unknown section/element: slack/x")])
     assert c.get_or_none("/config/slack/x") is None
 
 

@@ -33,8 +33,8 @@ def run_module(capsys, args):
 
 
 def test_create_then_rerun(capsys, kapacitor):
-    args = {"handler": "slack", "name": "ops", "config": {"enabled": True, "url": "https://hooks.example/T0P-SECRET",
-                                                           "channel": "#ops"}}
+    config = {"enabled": True, "url": "https://hooks.example/T0P-SECRET", "channel": "#ops"}
+    args = {"handler": "slack", "name": "ops", "config": config}
     first = run_module(capsys, args)
     assert first["changed"] and first["rc"] == 0 and first["operation"] == "add"
     assert "T0P-SECRET" not in json.dumps(first)
@@ -55,8 +55,8 @@ def test_diff_and_check_mode(capsys, kapacitor):
 
 
 def test_bad_input_fails_before_any_request(capsys, kapacitor):
-    result = run_module(capsys, {"handler": "slack", "name": "ops", "config": {"url": "https://hooks.example/S3CRET-URL",
-                                                                              "chanel": "#x"}})
+    config = {"url": "https://hooks.example/S3CRET-URL", "chanel": "#x"}
+    result = run_module(capsys, {"handler": "slack", "name": "ops", "config": config})
     assert result["failed"] and "config.chanel: unknown option for handler slack" in result["msg"]
     assert "S3CRET-URL" not in json.dumps(result)
     assert kapacitor.requests == []
