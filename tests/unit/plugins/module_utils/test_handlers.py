@@ -19,7 +19,8 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils import handler
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-SECTIONS_JSON = os.path.join(ROOT, "tests", "unit", "fixtures", "sections.json")
+# The emulator and this test share the one copy of Kapacitor's section facts.
+SECTIONS_JSON = os.path.join(ROOT, "tests", "emulator", "fixtures", "sections.json")
 DESIGN_HANDLERS = [
     "alerta", "bigpanda", "discord", "httppost", "kafka", "mqtt", "opsgenie", "opsgenie2", "pagerduty", "pagerduty2",
     "pushover", "sensu", "servicenow", "slack", "smtp", "snmptrap", "talk", "teams", "telegram", "victorops", "zenoss",
