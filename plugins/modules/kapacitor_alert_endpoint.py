@@ -75,7 +75,7 @@ options:
         replaces the whole map. The fields of Zenoss C(config.severity_map) and Kafka C(config.SASLAuth) are merged;
         fields left out keep their current values (the module sends them again, because Kapacitor would otherwise
         reset them to C(kapacitor.conf)). HTTP POST C(config.basic_auth) is redacted, so its current fields are
-        unknown: give both C(username) and C(password).
+        unknown; give both C(username) and C(password).
       - V(null) is never a value (an option written with nothing after the colon is null) and is refused.
       - The element key (V(workspace), V(id), V(name), V(endpoint)) is not part of O(config); it is O(name).
       - Ignored when O(state=absent).
