@@ -163,16 +163,23 @@ def masked(handler, body):
     return out
 
 
+def _strings(value):
+    if isinstance(value, str):
+        return [value] if value else []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
+    return [text for item in items for text in _strings(item)]
+
+
 def given_secrets(handler, options):
-    """Every non-empty string given for a secret test option in a raw options dict (for no_log)."""
+    """Every non-empty string given for a secret test option in a raw options dict (for no_log).
+
+    Works on unchecked input, so that secrets are masked even when a value has the wrong type.
+    """
     found = set()
     for key, value in (options or {}).items():
         test_option = resolve(handler, str(key))
-        if test_option is None or not test_option.secret:
-            continue
-        for item in (value.values() if isinstance(value, dict) else [value]):
-            if isinstance(item, str) and item:
-                found.add(item)
+        if test_option is not None and test_option.secret:
+            found.update(_strings(value))
     return found
 
 

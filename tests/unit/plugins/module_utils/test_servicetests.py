@@ -157,6 +157,7 @@ def test_masking_and_given_secrets():
     assert T.given_secrets(pushover, {"user_key": "U-S3CRET", "message": "m"}) == {"U-S3CRET"}
     assert T.given_secrets(handler("httppost"), {"headers": {"A": "h1", "B": "h2"}}) == {"h1", "h2"}
     assert T.given_secrets(handler("teams"), {"channel-url": "https://teams/S3CRET"}) == {"https://teams/S3CRET"}
+    assert T.given_secrets(pushover, {"user-key": ["wrong", {"type": "S3CRET"}]}) == {"wrong", "S3CRET"}
 
 
 def test_the_body_is_never_empty_json():
