@@ -25,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import re
 
 # Option types (how Kapacitor renders and accepts a value).
 BOOL = "bool"
@@ -513,6 +514,14 @@ def option_map(handler):
 def user_name(kapacitor_name):
     """The spelling used in module options and results: Kapacitor's name with '-' written '_'."""
     return kapacitor_name.replace("-", "_")
+
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def test_option_user_name(kapacitor_name):
+    """The module spelling of a test option: snake_case (routingKey -> routing_key, trap-oid -> trap_oid)."""
+    return _CAMEL_BOUNDARY.sub("_", kapacitor_name).replace("-", "_").lower()
 
 
 def secret_options(handler):

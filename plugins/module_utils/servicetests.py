@@ -19,13 +19,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import re
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
 
-# How a secret test option is shown in results.
-MASK = "<set>"
+# How a secret test option is shown in results: as the endpoint module shows a secret that is set.
+MASK = E.SECRET_SET
 
 # Handlers whose tester has no sensible element by default, so name is required: Kapacitor's
 # kafka test defaults to a cluster called "example", and its httppost test ignores the endpoint
@@ -44,12 +44,7 @@ ELEMENT_TEST_OPTIONS = {"httppost": (("url", "url"), ("headers", "headers"))}
 # Test options without which Kapacitor's test always fails.
 REQUIRED_TEST_OPTIONS = {"mqtt": ("topic",)}
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-def user_name(kapacitor_name):
-    """The module spelling of a test option: snake_case (routingKey -> routing_key, trap-oid -> trap_oid)."""
-    return _CAMEL_BOUNDARY.sub("_", kapacitor_name).replace("-", "_").lower()
+user_name = H.test_option_user_name
 
 
 def _spellings(test_option):

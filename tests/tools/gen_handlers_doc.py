@@ -37,6 +37,18 @@ def _type(h, option):
     return words[option.type]
 
 
+def _test_option(h, test_option):
+    facts = [_type(h, test_option), "default %s" % _value(test_option.default)]
+    if test_option.choices:
+        facts.append("one of %s" % ", ".join(_value(c) for c in test_option.choices))
+    if test_option.secret:
+        facts.append(test_option.secret)
+    name = h.test_option_user_name(test_option.name)
+    if name != test_option.name:
+        facts.append("Kapacitor name `%s`" % test_option.name)
+    return "`%s` (%s)" % (name, ", ".join(facts))
+
+
 def _doc_text(text):
     """Ansible doc markup (C(), O(), V()) as Markdown."""
     out = text
@@ -111,7 +123,7 @@ def render(h=None):
                     field.name, _type(h, field), _value(field.default), field.secret or option.secret or "",
                     ", ".join(_value(c) for c in field.choices) if field.choices else ""))
         lines += ["", "Test options (`kapacitor_test_alert`): " + ", ".join(
-            "`%s` (%s, default %s)" % (t.name, _type(h, t), _value(t.default)) for t in handler.test_options) + "."]
+            _test_option(h, t) for t in handler.test_options if t.name != handler.test_selector) + "."]
     return "\n".join(lines) + "\n"
 
 
