@@ -75,7 +75,7 @@ emulator_make_cert() {
   local dir=$1
   mkdir -p "$dir"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=tickstack test CA" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
       -addext "subjectKeyIdentifier=hash" 2>/dev/null
