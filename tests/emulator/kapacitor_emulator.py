@@ -418,9 +418,9 @@ def validate_update(action, section, element, has_element):
         raise ApiError(400, 'failed to apply update: invalid update action: ' + message)
     if section == '':
         invalid('must provide section name')
-    if not VALID_NAME.match(section):
+    if not VALID_NAME.fullmatch(section):
         invalid('invalid section name %s' % gojson.go_quote(section))
-    if element != '' and not VALID_NAME.match(element):
+    if element != '' and not VALID_NAME.fullmatch(element):
         invalid('invalid element name %s' % gojson.go_quote(element))
     set_delete = bool(action['set']) or bool(action['delete'])
     add, remove = bool(action['add']), bool(action['remove'])
@@ -660,7 +660,7 @@ def bearer_user(config, token, fail):
         fail('token must contain a username')
     user = config.users.get(username)
     if user is None:
-        fail('unknown user %s' % username)
+        fail('retrieving user %s from store: no user exists' % gojson.go_quote(username))
     return dict(user, name=username)
 
 
@@ -787,8 +787,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.handle_any()
 
     def read_body(self):
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length) if length else b''
+        if 'chunked' in self.headers.get('Transfer-Encoding', '').lower():
+            body = b''
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    break
+                body += self.rfile.read(size)
+                self.rfile.readline()
+        else:
+            length = int(self.headers.get('Content-Length') or 0)
+            body = self.rfile.read(length) if length else b''
         if self.headers.get('Content-Encoding', '').lower() == 'gzip' and body:
             body = gzip.decompress(body)
         return body
