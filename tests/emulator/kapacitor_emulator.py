@@ -605,7 +605,7 @@ def parse_jwt(token, secret):
         raise ValueError('signature is invalid')
     now = time.time()
     exp = claims.get('exp')
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and now >= exp:
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp != 0 and now >= exp:
         raise ValueError('Token is expired')
     iat = claims.get('iat')
     if isinstance(iat, (int, float)) and not isinstance(iat, bool) and now < iat:
@@ -760,7 +760,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = 'kapacitor-emulator'
     sys_version = ''
 
-    # The server object carries the state: see make_server().
+    timeout = 300
+
+    def setup(self):
+        # The TLS handshake happens here, in the request's thread, so a silent client blocks nobody.
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            self.request.do_handshake()
+            self.request.settimeout(None)
+        super(Handler, self).setup()
+
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         if self.server.verbose:
             super(Handler, self).log_message(format, *args)
@@ -868,6 +877,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         raise ApiError(404, 'Not Found')
 
     def send_kapacitor(self, status, body, entry):
+        if entry is not None:
+            entry['status'] = status
         data = body.encode('utf-8') if body is not None else b''
         self.send_response_only(status)
         self.send_header('Date', self.date_time_string())
@@ -883,10 +894,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if data and self.command != 'HEAD':
             self.wfile.write(data)
-        if entry is not None:
-            entry['status'] = status
 
     def send_redirect(self, location, entry):
+        if entry is not None:
+            entry['status'] = 301
         body = ('<a href="%s">Moved Permanently</a>.\n\n' % location).encode() if self.command in ('GET', 'HEAD') else b''
         self.send_response_only(301)
         self.send_header('Date', self.date_time_string())
@@ -897,8 +908,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if body and self.command != 'HEAD':
             self.wfile.write(body)
-        if entry is not None:
-            entry['status'] = 301
 
     def drop(self):
         self.close_connection = True
@@ -993,6 +1002,11 @@ class Server(http.server.ThreadingHTTPServer):
         self.verbose = verbose
         http.server.ThreadingHTTPServer.__init__(self, address, Handler)
 
+    def handle_error(self, request, client_address):
+        # Clients that hang up or fail the TLS handshake are not the server's problem.
+        if self.verbose or not isinstance(sys.exc_info()[1], (OSError, ssl.SSLError)):
+            http.server.ThreadingHTTPServer.handle_error(self, request, client_address)
+
 
 def parse_listen(value):
     host, sep, port = value.rpartition(':')
@@ -1025,7 +1039,7 @@ def main(argv=None):
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         scheme = 'https'
     host, port = server.server_address[:2]
     if args.port_file:
