@@ -85,7 +85,7 @@ def _fmt_frac(value, prec):
     """Digits after the point of value / 10**prec, trailing zeros removed (Go's fmtFrac)."""
     digits = ''
     printed = False
-    for _ in range(prec):
+    for _digit in range(prec):
         digit = value % 10
         printed = printed or digit != 0
         if printed:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 """An emulator of Kapacitor v1.8.3's config-override and service-test HTTP API.
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 """Make a throwaway CA and a server certificate for 127.0.0.1 and localhost, for HTTPS tests.
 

@@ -72,7 +72,7 @@ def test_fault_delay_beyond_client_timeout(kapacitor):
 
 def test_fault_drop(kapacitor):
     kapacitor.add_fault(path='/config', drop=True, count=2)
-    for _ in range(2):
+    for _attempt in range(2):
         with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
             kapacitor.request('GET', SMTP)
     assert kapacitor.request('GET', SMTP).status == 200

@@ -253,8 +253,8 @@ def test_14_overrides_persist_and_disabling_ignores_them(tmp_path, start_emulato
     assert run_test(kapacitor, 'smtp') == {'success': True, 'message': ''}
     kapacitor.stop()
     disabled = start_emulator(config={'smtp': smtp, 'config-override': {'enabled': False}}, state_file=state)
-    assert disabled.json('GET', SMTP) == (403, {'error': 'config override service is not enabled',
-                                               'message': 'config override service is not enabled'})
+    message = 'config override service is not enabled'
+    assert disabled.json('GET', SMTP) == (403, {'error': message, 'message': message})
     assert run_test(disabled, 'smtp') == {'success': False, 'message': 'service is not enabled'}
 
 
