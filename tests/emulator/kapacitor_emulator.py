@@ -327,9 +327,14 @@ class Kapacitor:
         if name in ('slack', 'discord'):
             workspaces = self.running.setdefault(name + '#workspaces', {})
             for item in elements:
-                workspaces[item['workspace']] = item
+                # An existing workspace is updated in place, so the "" alias of a named default sees it.
+                if item['workspace'] in workspaces:
+                    workspaces[item['workspace']].clear()
+                    workspaces[item['workspace']].update(item)
+                else:
+                    workspaces[item['workspace']] = item
                 if item['default'] and item['workspace'] != '':
-                    workspaces[''] = item
+                    workspaces[''] = workspaces[item['workspace']]
         self.running[name] = elements
 
 

@@ -101,7 +101,19 @@ def test_mqtt_broker(kapacitor):
     kapacitor.request('POST', '/kapacitor/v1/config/mqtt/default', {'set': {'enabled': True, 'url': 'tcp://m:1883'}})
     assert run_test(kapacitor, 'mqtt', {'topic': 't'}) == {'success': True, 'message': ''}
     assert run_test(kapacitor, 'mqtt', {'topic': 't', 'broker-name': 'x'}) == {'success': False, 'message': 'unknown MQTT broker "x"'}
-    assert kapacitor.json('POST', TESTS + 'mqtt', {'topic': 't', 'qos': 'sometimes'})[0] == 400
+    assert run_test(kapacitor, 'mqtt', {'topic': 't', 'qos': 'exactly-one'}) == {'success': True, 'message': ''}
+    # Kapacitor's parser knows the third QoS level only as "exactly-one"
+    assert kapacitor.json('POST', TESTS + 'mqtt', {'topic': 't', 'qos': 'exactly-once'}) == (
+        400, {'error': 'failed to decode JSON body:invalid QoS', 'message': 'failed to decode JSON body:invalid QoS'})
+
+
+@pytest.mark.parametrize('level, ok', [('CRITICAL', True), ('OK', True), ('', True), ('critical', False), ('WARN', True), ('NFO', False)])
+def test_alert_levels(kapacitor, level, ok):
+    status, body = kapacitor.json('POST', TESTS + 'pagerduty', {'level': level})
+    if ok:
+        assert (status, body) == (200, {'success': False, 'message': 'service is not enabled'})
+    else:
+        assert (status, body['error']) == (400, "failed to decode JSON body:unknown alert level '%s'" % level)
 
 
 class _Receiver(http.server.BaseHTTPRequestHandler):
