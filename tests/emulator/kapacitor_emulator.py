@@ -888,8 +888,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header('Date', self.date_time_string())
         self.send_header('Request-Id', str(uuid.uuid1()))
         self.send_header('X-Kapacitor-Version', VERSION)
+        self.send_header('Content-Type', 'application/json; charset=utf-8')
+        if self.headers.get('Origin'):
+            self.send_header('Access-Control-Allow-Origin', self.headers['Origin'])
+            self.send_header('Access-Control-Allow-Methods', 'DELETE, GET, OPTIONS, POST, PATCH')
+            self.send_header('Access-Control-Allow-Headers', 'Accept, Accept-Encoding, Authorization, Content-Length, Content-Type, '
+                                                             'X-CSRF-Token, X-HTTP-Method-Override')
         if data:
-            self.send_header('Content-Type', 'application/json; charset=utf-8')
             if self.server.state.config.gzip and 'gzip' in self.headers.get('Accept-Encoding', ''):
                 data = gzip.compress(data)
                 self.send_header('Content-Encoding', 'gzip')
