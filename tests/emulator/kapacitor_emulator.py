@@ -778,6 +778,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.server.verbose:
             super(Handler, self).log_message(format, *args)
 
+    def log_request(self, code='-', size='-'):
+        # The query string may carry credentials (u, p): log the path only.
+        if self.server.verbose:
+            self.log_message('"%s %s" %s', self.command, urllib.parse.urlsplit(self.path).path, code)
+
     def do_GET(self):
         self.handle_any()
 
@@ -884,6 +889,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if entry is not None:
             entry['status'] = status
         data = body.encode('utf-8') if body is not None else b''
+        self.log_request(status)
         self.send_response_only(status)
         self.send_header('Date', self.date_time_string())
         self.send_header('Request-Id', str(uuid.uuid1()))
@@ -908,6 +914,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if entry is not None:
             entry['status'] = 301
         body = ('<a href="%s">Moved Permanently</a>.\n\n' % location).encode() if self.command in ('GET', 'HEAD') else b''
+        self.log_request(301)
         self.send_response_only(301)
         self.send_header('Date', self.date_time_string())
         self.send_header('Location', location)
