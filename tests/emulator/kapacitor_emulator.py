@@ -846,6 +846,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     message = fault.get('message') or 'injected fault'
                     self.send_kapacitor(int(fault['status']), error_body(message, True), entry)
                     return
+        if self.command == 'OPTIONS' and clean_path(path) == path:
+            # Kapacitor's CORS filter answers every OPTIONS request itself, before authentication.
+            self.send_options(entry)
+            return
         try:
             status, body = self.route(path, query, raw)
         except DropConnection:
@@ -895,11 +899,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header('Request-Id', str(uuid.uuid1()))
         self.send_header('X-Kapacitor-Version', VERSION)
         self.send_header('Content-Type', 'application/json; charset=utf-8')
-        if self.headers.get('Origin'):
-            self.send_header('Access-Control-Allow-Origin', self.headers['Origin'])
-            self.send_header('Access-Control-Allow-Methods', 'DELETE, GET, OPTIONS, POST, PATCH')
-            self.send_header('Access-Control-Allow-Headers', 'Accept, Accept-Encoding, Authorization, Content-Length, Content-Type, '
-                                                             'X-CSRF-Token, X-HTTP-Method-Override')
+        self.send_cors_headers()
         if data:
             if self.server.state.config.gzip and 'gzip' in self.headers.get('Accept-Encoding', ''):
                 data = gzip.compress(data)
@@ -909,6 +909,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if data and self.command != 'HEAD':
             self.wfile.write(data)
+
+    def send_options(self, entry):
+        if entry is not None:
+            entry['status'] = 200
+        self.log_request(200)
+        self.send_response_only(200)
+        self.send_header('Date', self.date_time_string())
+        self.send_header('Request-Id', str(uuid.uuid1()))
+        self.send_cors_headers()
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+
+    def send_cors_headers(self):
+        if self.headers.get('Origin'):
+            self.send_header('Access-Control-Allow-Origin', self.headers['Origin'])
+            self.send_header('Access-Control-Allow-Methods', 'DELETE, GET, OPTIONS, POST, PATCH')
+            self.send_header('Access-Control-Allow-Headers', 'Accept, Accept-Encoding, Authorization, Content-Length, Content-Type, '
+                                                             'X-CSRF-Token, X-HTTP-Method-Override')
 
     def send_redirect(self, location, entry):
         if entry is not None:

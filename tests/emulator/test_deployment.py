@@ -163,3 +163,24 @@ def test_port_file_and_listening_line(tmp_path):
         process.wait(10)
         process.stdout.close()
     assert not os.path.exists(str(port_file) + '.tmp')
+
+
+def test_options_and_cors(start_emulator):
+    kapacitor = start_emulator(config={'http': {'auth-enabled': True}})
+    response = kapacitor.request('OPTIONS', '/kapacitor/v1/config/smtp/', headers={'Origin': 'https://chronograf.example'})
+    assert (response.status, response.data) == (200, b'')
+    assert response.headers['Access-Control-Allow-Origin'] == 'https://chronograf.example'
+    assert kapacitor.request('GET', '/kapacitor/v1/config/smtp/', headers={'Origin': 'https://c'}).status == 401
+
+
+def test_skip_config_overrides(tmp_path, start_emulator):
+    state = str(tmp_path / 'overrides.json')
+    kapacitor = start_emulator(state_file=state)
+    body = {'set': {'enabled': True, 'url': 'https://alerta.example.com'}}
+    assert kapacitor.request('POST', '/kapacitor/v1/config/alerta/', body).status == 204
+    kapacitor.stop()
+    skipping = start_emulator(config={'skip-config-overrides': True}, state_file=state)
+    # the API shows the stored overrides, the running service does not have them
+    assert skipping.json('GET', '/kapacitor/v1/config/alerta/')[1]['options']['enabled'] is True
+    status, result = skipping.json('POST', '/kapacitor/v1/service-tests/alerta', {})
+    assert (status, result) == (200, {'success': False, 'message': 'service is not enabled'})
