@@ -728,6 +728,19 @@ class Controls:
         unknown = sorted(set(spec) - allowed)
         if unknown:
             raise ValueError('unknown fault keys: %s' % ', '.join(unknown))
+        checks = {
+            'method': lambda v: isinstance(v, str),
+            'path': lambda v: isinstance(v, str),
+            'message': lambda v: isinstance(v, str),
+            'drop': lambda v: isinstance(v, bool),
+            'delay': lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+            'status': lambda v: isinstance(v, int) and not isinstance(v, bool) and 200 <= v <= 599,
+            'count': lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+        }
+        bad = sorted(k for k, v in spec.items() if v is not None and not checks[k](v))
+        if bad:
+            raise ValueError('invalid fault values: %s (method, path, message: strings; drop: boolean; delay: seconds >= 0; '
+                             'status: 200-599; count: >= 1)' % ', '.join(bad))
         fault = dict(spec)
         fault['regex'] = re.compile(spec.get('path') or '')
         with self.lock:
@@ -892,7 +905,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def send_kapacitor(self, status, body, entry):
         if entry is not None:
             entry['status'] = status
-        data = body.encode('utf-8') if body is not None else b''
+        data = body.encode('utf-8') if body is not None and status not in (204, 304) and status >= 200 else b''
         self.log_request(status)
         self.send_response_only(status)
         self.send_header('Date', self.date_time_string())
@@ -904,7 +917,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.server.state.config.gzip and 'gzip' in self.headers.get('Accept-Encoding', ''):
                 data = gzip.compress(data)
                 self.send_header('Content-Encoding', 'gzip')
-        if status != 204 and status >= 200:
+        if status not in (204, 304) and status >= 200:
             self.send_header('Content-Length', str(len(data)))
         self.end_headers()
         if data and self.command != 'HEAD':

@@ -83,6 +83,22 @@ def test_bad_fault(kapacitor):
     response = kapacitor.request('POST', '/_emulator/faults', {'statuss': 500})
     assert response.status == 400
     assert kapacitor.request('POST', '/_emulator/faults', {'path': '('}).status == 400
+    assert kapacitor.request('POST', '/_emulator/faults', {'status': 99}).status == 400
+    assert kapacitor.request('POST', '/_emulator/faults', {'count': 0}).status == 400
+
+
+def test_fault_status_without_body_keeps_the_connection_usable(kapacitor):
+    kapacitor.add_fault(path='/config/smtp/', status=204, count=1)
+    conn = kapacitor.connection()
+    try:
+        conn.request('GET', SMTP)
+        first = conn.getresponse()
+        assert (first.status, first.read()) == (204, b'')
+        conn.request('GET', SMTP)
+        second = conn.getresponse()
+        assert second.status == 200 and b'"host":"localhost"' in second.read()
+    finally:
+        conn.close()
 
 
 def test_reset(kapacitor):
