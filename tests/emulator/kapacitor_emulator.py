@@ -167,11 +167,11 @@ class OverrideStore:
                 data = json.load(handle)
             self._items = dict((i, (o['options'], o['create'])) for i, o in data.get('overrides', {}).items())
 
-    def get(self, override_id):
-        if override_id not in self._items:
+    def get(self, oid):
+        if oid not in self._items:
             return None
-        text, create = self._items[override_id]
-        return {'id': override_id, 'options': gojson.loads_stored(text), 'create': create}
+        text, create = self._items[oid]
+        return {'id': oid, 'options': gojson.loads_stored(text), 'create': create}
 
     def list(self):
         return [self.get(i) for i in sorted(self._items)]
@@ -180,8 +180,8 @@ class OverrideStore:
         self._items[override['id']] = (gojson.dumps(override['options']), override['create'])
         self._save()
 
-    def delete(self, override_id):
-        self._items.pop(override_id, None)
+    def delete(self, oid):
+        self._items.pop(oid, None)
         self._save()
 
     def clear(self):
@@ -201,13 +201,13 @@ class OverrideStore:
 # ---------------------------------------------------------------------------------------------
 # Applying overrides (services/config/override/override.go)
 
-def split_id(override_id):
-    section, _sep, element = override_id.partition('/')
+def split_id(oid):
+    section, _sep, element = oid.partition('/')
     return section, element
 
 
 def apply_overrides(file_sections, overrides):
-    """Return {section: [element, ...]} sorted by element id, or raise ApiError-free ValueError."""
+    """OverrideConfig: return {section: [element, ...]} sorted by element id; errors raise ValueError."""
     sections = copy.deepcopy(file_sections)
     for override in overrides:
         section, element = split_id(override['id'])

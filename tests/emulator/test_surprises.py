@@ -34,7 +34,7 @@ def run_test(kapacitor, name, body=None):
 def test_1_redaction(kapacitor):
     assert options(kapacitor, SMTP)['password'] is False
     assert post(kapacitor, SMTP, {'set': {'password': 's3cret'}}) == (204, None)
-    status, element = kapacitor.json('GET', SMTP)
+    element = kapacitor.json('GET', SMTP)[1]
     assert element['options']['password'] is True
     assert element['redacted'] == ['password']
     assert 's3cret' not in kapacitor.request('GET', '/kapacitor/v1/config').text
