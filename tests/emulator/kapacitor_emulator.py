@@ -13,7 +13,6 @@ __metaclass__ = type  # pylint: disable=invalid-name
 import argparse
 import base64
 import copy
-import fnmatch
 import gzip
 import hashlib
 import hmac
@@ -522,13 +521,51 @@ def test_entry(name, running):
             'options': service_tests.options(name, running)}
 
 
+def glob_regex(pattern):
+    """path/filepath.Match syntax (`*`, `?`, `[a-z]`, `[^x]`, `\\` escapes) as a regex; ValueError if malformed."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == '*':
+            out.append('[^/]*')
+        elif char == '?':
+            out.append('[^/]')
+        elif char == '\\':
+            if i + 1 >= len(pattern):
+                raise ValueError('syntax error in pattern')
+            i += 1
+            out.append(re.escape(pattern[i]))
+        elif char == '[':
+            end = i + 1
+            if end < len(pattern) and pattern[end] == '^':
+                end += 1
+            if end < len(pattern) and pattern[end] == ']':
+                raise ValueError('syntax error in pattern')
+            while end < len(pattern) and pattern[end] != ']':
+                end += 2 if pattern[end] == '\\' else 1
+            if end >= len(pattern):
+                raise ValueError('syntax error in pattern')
+            body = pattern[i + 1:end]
+            negate = body.startswith('^')
+            body = body[1:] if negate else body
+            out.append('[' + ('^/' if negate else '') + re.sub(r'([\[\]^])', r'\\\1', body) + ']')
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile(''.join(out) + r'\Z', re.S)
+
+
 def list_tests(state, query):
     pattern = query.get('pattern', [''])[0] or '*'
-    if re.search(r'\[[^\]]*$|\\$', pattern):
+    try:
+        matcher = glob_regex(pattern)
+    except (ValueError, re.error):
         raise ApiError(400, 'bad pattern: syntax error in pattern')
     with state.lock:
-        services = [test_entry(n, state.running) for n in service_tests.TESTERS if fnmatch.fnmatchcase(n, pattern)]
-    return 200, {'link': {'rel': 'self', 'href': TESTS_PATH}, 'services': services}
+        services = [test_entry(n, state.running) for n in service_tests.TESTERS if matcher.match(n)]
+    # An empty Go slice that was never appended to encodes as null.
+    return 200, {'link': {'rel': 'self', 'href': TESTS_PATH}, 'services': services or None}
 
 
 def get_test(state, path):

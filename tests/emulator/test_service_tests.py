@@ -155,5 +155,8 @@ def test_errors(kapacitor):
     assert kapacitor.json('GET', TESTS.rstrip('/') + '?pattern=[')[0] == 400
     names = [s['name'] for s in kapacitor.json('GET', TESTS.rstrip('/') + '?pattern=*ops*')[1]['services']]
     assert names == ['opsgenie', 'opsgenie2', 'victorops']
+    names = [s['name'] for s in kapacitor.json('GET', TESTS.rstrip('/') + '?pattern=[^a-s]*')[1]['services']]
+    assert names == ['talk', 'teams', 'telegram', 'triton', 'victorops', 'zenoss']
+    assert kapacitor.json('GET', TESTS.rstrip('/') + '?pattern=nothing*')[1]['services'] is None
     # unknown option keys are ignored, keys match case-insensitively
     assert run_test(kapacitor, 'smtp', {'nonsense': 1, 'SUBJECT': 'x'}) == {'success': False, 'message': 'service is not enabled'}
