@@ -438,7 +438,10 @@ def validate_update(action, section, element, has_element):
 
 
 def override_id(section, element):
-    return section + '/' + element
+    """sectionAndElementToID: path.Join (which cleans the path), plus a trailing slash for no element."""
+    if element == '':
+        return section + '/'
+    return posixpath.normpath(section + '/' + element)
 
 
 def overrides_for_update(state, action, section, element):
