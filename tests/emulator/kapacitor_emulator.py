@@ -80,6 +80,8 @@ class ServerConfig:
         self.skip_overrides = bool(data.get('skip-config-overrides', False))
         self.users = {}
         for user in data.get('emulator', {}).get('users', []):
+            if not isinstance(user, dict) or not isinstance(user.get('username'), str) or not user['username']:
+                raise ConfigFileError('[[emulator.users]]: every user needs a username (string)')
             self.users[user['username']] = {
                 'password': user.get('password', ''),
                 'permissions': list(user.get('permissions', [])),
@@ -128,6 +130,8 @@ class ServerConfig:
         reuse = sec.toml_reuses_defaults and len(value) <= len(self.sections[name])
         elements = []
         for index, table in enumerate(value):
+            if not isinstance(table, dict):
+                raise schema.OptionError('expected an array of tables ([[%s]])' % name)
             start = copy.deepcopy(self.sections[name][index]) if reuse else sec.zero_element()
             elements.append(self._read_element(name, sec, table, start))
         return elements
