@@ -36,7 +36,7 @@ step = @printf '\n==> %s\n' $(1)
 # The machine-wide pip configuration may name local indexes that do not exist; pip warns per package.
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
-.PHONY: help venvs collection test test-emulator sanity units integration lint docs-lint \
+.PHONY: help venvs venv-tools venv-newest venv-importer collection test test-emulator sanity units integration lint docs-lint \
         changelog-lint build importer demo clean
 
 help:
@@ -49,33 +49,29 @@ help:
 # ---------------------------------------------------------------------------------------------
 # Environments
 
-$(V)/.installed: tests/requirements/py311.txt
-	$(call step,"venv $(V) (ansible-core 2.19)")
-	rm -rf $(V)
-	$(PYTHON) -m venv $(V)
-	$(call pip_install,$(V),$<)
-	touch $@
+# A venv is rebuilt only when the content of its requirements file differs from the copy kept
+# inside it, so venvs shared between checkouts (V=..., VNEW=..., VGI=...) are not rebuilt by
+# a newer file date alone.
+ensure_venv = if ! cmp -s $(3) $(1)/.requirements 2>/dev/null; then \
+	  printf '\n==> venv %s\n' $(1); \
+	  rm -rf $(1) && $(2) -m venv $(1) && $(call pip_install,$(1),$(3)) && cp $(3) $(1)/.requirements; \
+	fi
 
-$(VNEW)/.installed: tests/requirements/newest.txt
-	$(call step,"venv $(VNEW) (newest ansible-core)")
+venv-tools:
+	@$(call ensure_venv,$(V),$(PYTHON),tests/requirements/py311.txt)
+
+venv-newest:
 	@if [ -z "$(NEWEST_PYTHON)" ]; then \
 	  echo "No Python 3.12 or newer found (PATH or pyenv): the newest ansible-core cannot be tested."; \
 	  echo "Install one, or point NEWEST_PYTHON=/path/to/python3.12 at it."; exit 1; fi
-	rm -rf $(VNEW)
-	$(NEWEST_PYTHON) -m venv $(VNEW)
-	$(call pip_install,$(VNEW),$<)
-	touch $@
+	@$(call ensure_venv,$(VNEW),$(NEWEST_PYTHON),tests/requirements/newest.txt)
 
-$(VGI)/.installed: tests/requirements/importer.txt
-	$(call step,"venv $(VGI) (galaxy-importer)")
-	rm -rf $(VGI)
-	$(PYTHON) -m venv $(VGI)
-	$(call pip_install,$(VGI),$<)
-	touch $@
+venv-importer:
+	@$(call ensure_venv,$(VGI),$(PYTHON),tests/requirements/importer.txt)
 
-venvs: $(V)/.installed $(VNEW)/.installed $(VGI)/.installed
+venvs: venv-tools venv-newest venv-importer
 
-collection: $(V)/.installed
+collection: venv-tools
 	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD)
 
 # ---------------------------------------------------------------------------------------------
@@ -87,24 +83,24 @@ test: venvs
 	  changelog-lint build importer; \
 	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
-test-emulator: $(V)/.installed
+test-emulator: venv-tools
 	$(call step,"emulator: upstream fixture replay and behaviour tests")
 	$(V)/bin/python tests/emulator/replay.py
 	$(V)/bin/python -m pytest -q -p no:cacheprovider tests/emulator
 
-sanity: collection $(VNEW)/.installed
+sanity: collection venv-newest
 	$(call step,"ansible-test sanity (ansible-core 2.19, Python $(PY311_VERSION))")
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test sanity --venv --python $(PY311_VERSION) --color no
 	$(call step,"ansible-test sanity (newest ansible-core, Python $(NEW_VERSION))")
 	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test sanity --venv --python $(NEW_VERSION) --color no
 
-units: collection $(VNEW)/.installed
+units: collection venv-newest
 	$(call step,"ansible-test units (ansible-core 2.19)")
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test units --venv --python $(PY311_VERSION) --color no
 	$(call step,"ansible-test units (newest ansible-core)")
 	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test units --venv --python $(NEW_VERSION) --color no
 
-integration: collection $(VNEW)/.installed
+integration: collection venv-newest
 	$(call step,"ansible-test integration (ansible-core 2.19)")
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test integration --local --color no
 	$(call step,"ansible-test integration (newest ansible-core)")
@@ -135,15 +131,18 @@ build: collection
 	diff -u $(BUILD)/source-modules.txt $(BUILD)/installed-modules.txt
 	test -s $(BUILD)/installed-modules.txt
 
-importer: build $(VGI)/.installed
+importer: build venv-importer
 	$(call step,"galaxy-importer")
-	cd $(DIST) && $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
+	@# galaxy-importer installs the collection under ~/.ansible/collections, where it would
+	@# shadow the copy under test in later runs: give it a home of its own.
+	rm -rf $(BUILD)/importer-home && mkdir -p $(BUILD)/importer-home
+	cd $(DIST) && HOME=$(BUILD)/importer-home $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
 	! grep -E '^(ERROR|WARNING)' $(BUILD)/importer.log
 
 # ---------------------------------------------------------------------------------------------
 # Demo
 
-demo: $(V)/.installed
+demo: venv-tools
 	@PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
 
 clean:
