@@ -1,0 +1,258 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tickstack.kapacitor contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the tickstack.kapacitor collection: module_utils are not a public API and may
+# change in any release. Use the modules instead.
+"""HTTP client for Kapacitor's API, on ansible.module_utils.urls only.
+
+Every failure becomes a KapacitorError that carries the method, the path, the HTTP status (None
+when no response came) and Kapacitor's own message, with a hint for the common causes. No
+message ever contains a credential: only the path of the URL is shown, never the query string,
+the request body or the headers.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+import ssl
+import time
+
+from http.client import HTTPException
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit, urlunsplit
+
+from ansible.module_utils.urls import Request
+
+try:
+    from ansible.module_utils.urls import SSLValidationError
+except ImportError:  # pragma: no cover - every supported ansible-core has it
+    SSLValidationError = None
+
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import USER_AGENT
+
+API_PREFIX = "/kapacitor/v1"
+
+# GETs are retried on these statuses and on dropped connections; POSTs never are, because a
+# POST that reached Kapacitor may have been applied.
+RETRY_STATUSES = (502, 503, 504)
+GET_ATTEMPTS = 3
+RETRY_DELAYS = (0.5, 1.5)
+
+
+class KapacitorError(Exception):
+    """A failed request, or a refusal to send one.
+
+    kind is one of: connection, timeout, tls, dropped, http, invalid_response, url.
+    """
+
+    def __init__(self, message, method=None, path=None, status=None, kapacitor_message=None, kind="http"):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.kapacitor_message = kapacitor_message
+        self.kind = kind
+        self.message = message
+        super(KapacitorError, self).__init__(message)
+
+    def to_result(self):
+        """Fields to add to a failed module result."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "kapacitor_message": self.kapacitor_message,
+            "error_kind": self.kind,
+        }
+
+
+def _hint_for_status(status, path, kapacitor_message):
+    text = (kapacitor_message or "").lower()
+    if status == 401:
+        return ("authentication failed: check kapacitor_username/kapacitor_password or kapacitor_token"
+                " (Kapacitor has [http] auth-enabled = true)")
+    if status == 403:
+        if "config override service is not enabled" in text:
+            return ("Kapacitor's config override API is disabled ([config-override] enabled = false in"
+                    " kapacitor.conf): enable it to manage alert endpoints through the API")
+        return ("the Kapacitor user is not allowed to use this API: it needs the 'config' permission"
+                " (and 'api' to send test alerts)")
+    if status == 404:
+        if path and path.startswith(API_PREFIX + "/config/"):
+            return ("this Kapacitor does not know that section or element: the element does not exist,"
+                    " or this Kapacitor is too old for the handler")
+        if path and path.startswith(API_PREFIX + "/service-tests/"):
+            return "this Kapacitor has no service test of that name: it may be too old for the handler"
+        return "is kapacitor_url the base URL of a Kapacitor server (without /kapacitor/v1)?"
+    if status == 400:
+        return "Kapacitor refused the request"
+    if status == 500:
+        return "Kapacitor failed to apply the request (its running service refused the new configuration)"
+    if status in RETRY_STATUSES:
+        return "Kapacitor, or a proxy in front of it, is unavailable"
+    return None
+
+
+def _kapacitor_message(body):
+    """Kapacitor's error text from an error body ({"error": msg, "message": msg})."""
+    if not body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        text = body.strip()
+        return text[:500] or None
+    if isinstance(data, dict):
+        for key in ("error", "message"):
+            if isinstance(data.get(key), str) and data[key]:
+                return data[key]
+    return None
+
+
+def _is_timeout(exc):
+    return isinstance(exc, (socket.timeout, TimeoutError))
+
+
+def _is_tls(exc):
+    if isinstance(exc, ssl.SSLError) or isinstance(exc, ssl.CertificateError):
+        return True
+    return SSLValidationError is not None and isinstance(exc, SSLValidationError)
+
+
+def _is_dropped(exc):
+    return isinstance(exc, (HTTPException, ConnectionResetError, ConnectionAbortedError, BrokenPipeError))
+
+
+class KapacitorClient:
+    """One Kapacitor server. Paths are relative to /kapacitor/v1."""
+
+    def __init__(self, url, username=None, password=None, token=None, timeout=10, validate_certs=True,
+                 ca_path=None, client_cert=None, client_key=None, use_proxy=True, sleep=time.sleep,
+                 request_factory=Request):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise KapacitorError("kapacitor_url must be an http:// or https:// URL, got a value without scheme or host",
+                                 kind="url")
+        # Credentials in the URL would end up in messages; keep only scheme, host and path.
+        netloc = parts.netloc.rpartition("@")[2]
+        self.base_url = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+        self.host = netloc
+        self.timeout = timeout
+        self.sleep = sleep
+        headers = {"Accept": "application/json"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        self._request = request_factory(
+            headers=headers,
+            use_proxy=use_proxy,
+            force=True,
+            timeout=timeout,
+            validate_certs=validate_certs,
+            url_username=username if not token else None,
+            url_password=password if not token else None,
+            http_agent=USER_AGENT,
+            force_basic_auth=bool(username) and not token,
+            follow_redirects="safe",
+            client_cert=client_cert,
+            client_key=client_key,
+            ca_path=ca_path,
+            use_netrc=False,
+        )
+
+    def get(self, path):
+        """GET a path and return the decoded JSON body (None for an empty body)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send("GET", path)
+            except KapacitorError as exc:
+                retryable = exc.kind == "dropped" or exc.status in RETRY_STATUSES
+                if not retryable or attempt >= GET_ATTEMPTS:
+                    if retryable and attempt > 1:
+                        exc.message += " (tried %d times)" % attempt
+                        exc.args = (exc.message,)
+                    raise
+                self.sleep(RETRY_DELAYS[min(attempt - 1, len(RETRY_DELAYS) - 1)])
+
+    def get_or_none(self, path):
+        """GET a path; None when Kapacitor answers 404."""
+        try:
+            return self.get(path)
+        except KapacitorError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def post(self, path, body):
+        """POST a JSON body once (never retried) and return the decoded JSON answer or None."""
+        return self._send("POST", path, body)
+
+    def _send(self, method, path, body=None):
+        full_path = API_PREFIX + path
+        url = self.base_url + full_path
+        data = None
+        headers = {}
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        where = "%s %s" % (method, full_path)
+        try:
+            response = self._request.open(method, url, data=data, headers=headers)
+            raw = response.read()
+        except HTTPError as exc:
+            try:
+                err_body = exc.read().decode("utf-8", "replace")
+            except Exception:  # pylint: disable=broad-except
+                err_body = ""
+            kmsg = _kapacitor_message(err_body)
+            hint = _hint_for_status(exc.code, full_path, kmsg)
+            parts = ["%s: HTTP %s" % (where, exc.code)]
+            if kmsg:
+                parts.append(kmsg)
+            if hint:
+                parts.append(hint)
+            raise KapacitorError(": ".join(parts), method, full_path, exc.code, kmsg, "http")
+        except URLError as exc:
+            raise self._transport_error(method, full_path, exc.reason)
+        except Exception as exc:  # pylint: disable=broad-except
+            raise self._transport_error(method, full_path, exc)
+        if not raw:
+            return None
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except ValueError:
+            raise KapacitorError("%s: the answer is not JSON: is kapacitor_url the URL of a Kapacitor server?" % where,
+                                 method, full_path, getattr(response, "status", None), None, "invalid_response")
+
+    def _transport_error(self, method, full_path, reason):
+        where = "%s %s" % (method, full_path)
+        if isinstance(reason, ConnectionRefusedError):
+            return KapacitorError("%s: connection refused by %s: is Kapacitor running and is kapacitor_url right?"
+                                  % (where, self.host), method, full_path, None, None, "connection")
+        if _is_timeout(reason) or "timed out" in str(reason):
+            return KapacitorError("%s: no answer from %s within %s seconds (timeout): raise timeout or check the network"
+                                  % (where, self.host, self.timeout), method, full_path, None, None, "timeout")
+        if _is_tls(reason) or "certificate" in str(reason).lower() or "ssl" in type(reason).__name__.lower():
+            return KapacitorError("%s: TLS failure talking to %s (%s): set ca_path to the CA that signed Kapacitor's"
+                                  " certificate, or validate_certs=false for a test server"
+                                  % (where, self.host, _short(reason)), method, full_path, None, None, "tls")
+        if _is_dropped(reason):
+            return KapacitorError("%s: %s closed the connection without an answer (%s)"
+                                  % (where, self.host, type(reason).__name__), method, full_path, None, None, "dropped")
+        if isinstance(reason, socket.gaierror):
+            return KapacitorError("%s: cannot resolve the host of %s: check kapacitor_url" % (where, self.host),
+                                  method, full_path, None, None, "connection")
+        if isinstance(reason, OSError):
+            return KapacitorError("%s: cannot connect to %s: %s" % (where, self.host, _short(reason)),
+                                  method, full_path, None, None, "connection")
+        return KapacitorError("%s: request to %s failed: %s" % (where, self.host, _short(reason)),
+                              method, full_path, None, None, "connection")
+
+
+def _short(exc):
+    text = str(exc) or type(exc).__name__
+    return text[:300]

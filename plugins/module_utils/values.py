@@ -1,0 +1,328 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tickstack.kapacitor contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the tickstack.kapacitor collection: module_utils are not a public API and may
+# change in any release. Use the modules instead.
+"""Checking and normalising option values the way Kapacitor renders them.
+
+check_config() turns a user's config dict into Kapacitor option names and normalised values,
+or raises InputError naming the option and what was expected; nothing here talks to Kapacitor.
+normalise_current() does the same for what Kapacitor's GET returns, so that the two compare.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import re
+
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
+
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
+
+ELEMENT_NAME_RE = re.compile(r"^[A-Za-z0-9_+-]+$")
+# Handlers whose unnamed element (name '') Kapacitor addresses as /config/<section>/.
+UNNAMED_ELEMENT_HANDLERS = ("slack", "discord")
+
+
+class InputError(Exception):
+    """Bad module input, found before any request is sent."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Go durations
+
+_UNITS = {
+    "ns": 1,
+    "us": 1000,
+    "\u00b5s": 1000,  # micro sign
+    "\u03bcs": 1000,  # Greek mu
+    "ms": 1000000,
+    "s": 1000000000,
+    "m": 60 * 1000000000,
+    "h": 3600 * 1000000000,
+}
+_DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?([a-z\u00b5\u03bc]+)")
+
+
+def parse_go_duration(text):
+    """Nanoseconds of a Go duration string (time.ParseDuration rules); ValueError if invalid."""
+    if not isinstance(text, str):
+        raise ValueError("not a string")
+    s = text
+    sign = 1
+    if s[:1] in ("-", "+"):
+        sign = -1 if s[0] == "-" else 1
+        s = s[1:]
+    if s == "0":
+        return 0
+    if not s:
+        raise ValueError("empty")
+    total = 0
+    pos = 0
+    while pos < len(s):
+        m = _DURATION_PART.match(s, pos)
+        if not m or (not m.group(1) and not m.group(2)):
+            raise ValueError("invalid duration")
+        unit = _UNITS.get(m.group(3))
+        if unit is None:
+            raise ValueError("unknown unit %s" % m.group(3))
+        whole = int(m.group(1) or "0")
+        frac = m.group(2) or ""
+        total += whole * unit
+        if frac:
+            total += int(frac) * unit // (10 ** len(frac))
+        pos = m.end()
+    return sign * total
+
+
+def format_go_duration(ns):
+    """Go's time.Duration.String() of a number of nanoseconds (90s -> 1m30s, 0 -> 0s)."""
+    if ns == 0:
+        return "0s"
+    sign = "-" if ns < 0 else ""
+    u = abs(ns)
+    if u < 1000000000:
+        for unit, size in (("ms", 1000000), ("\u00b5s", 1000), ("ns", 1)):
+            if u >= size:
+                return sign + _fraction(u, size) + unit
+    hours, rest = divmod(u, 3600 * 1000000000)
+    minutes, rest = divmod(rest, 60 * 1000000000)
+    out = sign
+    if hours:
+        out += "%dh" % hours
+    if hours or minutes:
+        out += "%dm" % minutes
+    return out + _fraction(rest, 1000000000) + "s"
+
+
+def _fraction(value, size):
+    whole, frac = divmod(value, size)
+    if not frac:
+        return str(whole)
+    digits = len(str(size)) - 1
+    return "%d.%s" % (whole, ("%0*d" % (digits, frac)).rstrip("0"))
+
+
+def normalise_duration(text):
+    return format_go_duration(parse_go_duration(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking user values
+
+_TYPE_WORDS = {
+    H.BOOL: "a boolean",
+    H.STR: "a string",
+    H.INT: "an integer",
+    H.DURATION: "a Go duration string such as 90s, 1m30s or 1h",
+    H.LIST: "a list of strings",
+    H.MAP: "a dict of strings",
+    H.OBJECT: "a dict",
+    H.NS_DURATION: "a Go duration string such as 10s",
+    H.SCALAR: "a string or an integer",
+}
+
+
+def _describe(value, secret):
+    kind = type(value).__name__
+    if secret or value is None:
+        return "a %s" % kind
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return "%s %s" % (kind, text)
+
+
+def check_value(label, type_, value, secret=False, choices=None, fields=None):
+    """The normalised value of one option or field, or InputError."""
+    if value is None:
+        raise InputError("%s: null is not a value; give %s (an empty YAML value is null)"
+                         % (label, _TYPE_WORDS.get(type_, "a value")))
+
+    def wrong():
+        return InputError("%s: expected %s, got %s" % (label, _TYPE_WORDS[type_], _describe(value, secret)))
+
+    if type_ == H.BOOL:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in BOOLEANS_TRUE:
+            return True
+        if isinstance(value, str) and value.lower() in BOOLEANS_FALSE:
+            return False
+        raise wrong()
+    if type_ == H.STR:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise wrong()
+        value = str(value)
+    elif type_ == H.INT:
+        if isinstance(value, bool):
+            raise wrong()
+        if isinstance(value, str) and re.match(r"^[+-]?[0-9]+$", value.strip()):
+            value = int(value.strip())
+        if not isinstance(value, int):
+            raise wrong()
+    elif type_ == H.SCALAR:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise wrong()
+    elif type_ in (H.DURATION, H.NS_DURATION):
+        if type_ == H.NS_DURATION and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if not isinstance(value, str):
+            raise wrong()
+        try:
+            ns = parse_go_duration(value)
+        except ValueError:
+            raise InputError("%s: %r is not a valid Go duration (examples: 90s, 1m30s, 1h, 500ms; units ns, us, ms,"
+                             " s, m, h); Kapacitor would silently ignore it" % (label, value))
+        return ns if type_ == H.NS_DURATION else format_go_duration(ns)
+    elif type_ == H.LIST:
+        if not isinstance(value, (list, tuple)):
+            raise wrong()
+        return [check_value("%s[%d]" % (label, i), H.STR, v, secret) for i, v in enumerate(value)]
+    elif type_ == H.MAP:
+        if not isinstance(value, dict):
+            raise wrong()
+        return dict((str(k), check_value("%s.%s" % (label, k), H.STR, v, secret)) for k, v in value.items())
+    elif type_ == H.OBJECT:
+        if not isinstance(value, dict):
+            raise wrong()
+        return _check_object(label, value, fields, secret)
+    if choices is not None and value not in choices:
+        raise InputError("%s: %r is not allowed; expected one of: %s"
+                         % (label, value, ", ".join(repr(c) for c in choices)))
+    return value
+
+
+def _check_object(label, value, fields, secret):
+    by_lower = dict((f.name.lower(), f) for f in fields)
+    out = collections.OrderedDict()
+    for key, item in value.items():
+        field = by_lower.get(str(key).lower())
+        if field is None:
+            raise InputError("%s: unknown field %r; valid fields: %s" % (label, key, ", ".join(f.name for f in fields)))
+        if field.name in out:
+            raise InputError("%s: field %s is given twice" % (label, field.name))
+        out[field.name] = check_value("%s.%s" % (label, field.name), field.type, item,
+                                      secret or bool(field.secret), field.choices)
+    return out
+
+
+def resolve_option(handler, key):
+    """The Option a user-given config key names (Kapacitor spelling or '-' written '_'), or None."""
+    for option in handler.options:
+        if key in (option.name, H.user_name(option.name)):
+            return option
+    return None
+
+
+def valid_option_names(handler):
+    return [H.user_name(o.name) for o in handler.options if o.name != handler.element_key]
+
+
+def check_config(handler, config):
+    """Kapacitor option name -> normalised value, for every entry of the user's config dict."""
+    if config is None:
+        return collections.OrderedDict()
+    if not isinstance(config, dict):
+        raise InputError("config: expected a dict of %s options" % handler.name)
+    desired = collections.OrderedDict()
+    for key, value in config.items():
+        option = resolve_option(handler, str(key))
+        if option is None:
+            raise InputError("config.%s: unknown option for handler %s; valid options: %s"
+                             % (key, handler.name, ", ".join(valid_option_names(handler))))
+        if option.name == handler.element_key:
+            raise InputError("config.%s: the %s element key is not part of config; give it as name (name: %s)"
+                             % (key, handler.name, "<%s>" % option.name))
+        if option.name in desired:
+            raise InputError("config.%s: option %s is given twice (once with '-' and once with '_')"
+                             % (key, H.user_name(option.name)))
+        # An object with secret fields is treated as secret as a whole when echoing a wrong value.
+        secret = bool(option.secret) or any(f.secret for f in option.fields or ())
+        desired[option.name] = check_value("config.%s" % key, option.type, value, secret,
+                                           option.choices, option.fields)
+    return desired
+
+
+def check_name(handler, name):
+    """Check the element name against the handler; returns it (None for non-list handlers)."""
+    if not H.is_list(handler):
+        if name is not None:
+            raise InputError("name: handler %s is not a list of elements, so name must not be given (it has one"
+                             " configuration)" % handler.name)
+        return None
+    if name is None:
+        raise InputError("name: handler %s is a list of elements keyed by %s: name is required%s"
+                         % (handler.name, handler.element_key,
+                            " ('' addresses the unnamed default workspace)" if handler.name in UNNAMED_ELEMENT_HANDLERS
+                            else ""))
+    if name == "":
+        if handler.name in UNNAMED_ELEMENT_HANDLERS:
+            return name
+        raise InputError("name: must not be empty for handler %s" % handler.name)
+    if not ELEMENT_NAME_RE.match(name):
+        raise InputError("name: %r may only contain letters, digits, '_', '-' and '+' (Kapacitor cannot update"
+                         " other names)" % name)
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Values as Kapacitor renders them
+
+def zero_value(type_, fields=None):
+    """The value of an option in an element created with `add` when the option is not given."""
+    if type_ == H.BOOL:
+        return False
+    if type_ in (H.STR, H.SCALAR):
+        return ""
+    if type_ in (H.INT, H.NS_DURATION):
+        return 0
+    if type_ == H.DURATION:
+        return "0s"
+    if type_ == H.OBJECT:
+        return collections.OrderedDict((f.name, zero_value(f.type)) for f in fields)
+    return None  # lists and maps
+
+
+def normalise_current(type_, value, fields=None):
+    """A value from Kapacitor's GET in the form check_value() produces."""
+    if value is None:
+        if type_ == H.LIST:
+            return []
+        if type_ == H.MAP:
+            return {}
+        return None
+    if type_ == H.DURATION and isinstance(value, str):
+        try:
+            return normalise_duration(value)
+        except ValueError:
+            return value
+    if type_ == H.OBJECT and isinstance(value, dict):
+        by_lower = dict((f.name.lower(), f) for f in fields or ())
+        out = collections.OrderedDict()
+        for key, item in value.items():
+            field = by_lower.get(key.lower())
+            out[field.name if field else key] = normalise_current(field.type, item) if field else item
+        return out
+    if type_ == H.INT and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def wire_value(type_, value):
+    """A normalised value as sent in a POST body."""
+    if type_ == H.NS_DURATION:
+        return format_go_duration(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def is_empty_secret(value):
+    """A secret given as '' (or an object whose given fields are all '') means: clear it."""
+    if isinstance(value, dict):
+        return all(v in ("", None) for v in value.values())
+    return value == ""
