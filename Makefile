@@ -37,7 +37,7 @@ step = @printf '\n==> %s\n' $(1)
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
 .PHONY: help venvs collection test test-emulator sanity units integration lint docs-lint \
-        changelog-lint build importer demo clean
+        changelog-lint build importer demo clean molecule
 
 help:
 	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
@@ -83,7 +83,7 @@ collection: $(V)/.installed
 
 test: venvs
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-emulator collection sanity units integration lint docs-lint \
+	$(MAKE) --no-print-directory test-emulator collection sanity units integration molecule lint docs-lint \
 	  changelog-lint build importer; \
 	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
@@ -109,6 +109,10 @@ integration: collection $(VNEW)/.installed
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test integration --local --color no
 	$(call step,"ansible-test integration (newest ansible-core)")
 	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test integration --local --color no
+
+molecule: collection
+	$(call step,"molecule test (role alert_endpoints, ansible-core 2.19)")
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) molecule test
 
 lint: collection
 	$(call step,"ansible-lint --profile production")
@@ -143,8 +147,8 @@ importer: build $(VGI)/.installed
 # ---------------------------------------------------------------------------------------------
 # Demo
 
-demo: $(V)/.installed
-	@PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
+demo: collection
+	@ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
 
 clean:
 	rm -rf $(V) $(VNEW) $(VGI) $(BUILD)
