@@ -72,7 +72,7 @@ def _read(path):
 
 
 def playbook(workdir, name, *args, show=True):
-    """Runs tickstack.kapacitor.<name>; returns its output and the recap counts of the demo host."""
+    """Runs tickstack.kapacitor.<name>; returns the recap counts of the demo host."""
     env = dict(os.environ)
     # Only what changed or failed: ok and skipped lines would be pages of noise.
     env.update(ANSIBLE_DISPLAY_OK_HOSTS="false", ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
@@ -89,7 +89,7 @@ def playbook(workdir, name, *args, show=True):
         raise DemoError("ansible-playbook tickstack.kapacitor.%s failed (exit status %d)" % (name, proc.returncode))
     if show:
         print(indent(_without_recap(output)))
-    return plain, {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))}
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))}
 
 
 def _without_recap(output):
@@ -114,20 +114,20 @@ def run(workdir):
                     "      ansible_python_interpreter: %s\n      kapacitor_url: %s\n" % (HOST, sys.executable, url))
 
         say("First run: configure the endpoints of examples/alert_endpoints.yml (--diff; secrets masked)")
-        _, counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "--diff")
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "--diff")
         if counts.get("changed", 0) == 0:
             raise DemoError("the first run changed nothing on a fresh emulator")
         good("changed=%d: endpoints written, then a test alert through each one that changed" % counts["changed"])
 
         say("Second run, same vars: nothing may change")
-        _, counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, show=False)
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, show=False)
         if counts.get("changed") != 0:
             raise DemoError("the second run reported changed=%s; it must be 0" % counts.get("changed"))
         good("ok=%d changed=0: idempotent, and no test alert sent" % counts["ok"])
 
         say("Send a test alert through the Slack workspace 'ops' (Chronograf's 'Send Test Alert')")
         endpoint = '{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "ops", "test_options": {"message": "Hello from make demo"}}]}'
-        _, counts = playbook(workdir, "send_test_alerts", "-e", endpoint)
+        counts = playbook(workdir, "send_test_alerts", "-e", endpoint)
         if counts.get("changed") != 1:
             raise DemoError("expected one test alert, the playbook reported changed=%s" % counts.get("changed"))
         good("Kapacitor accepted the test alert")
@@ -141,7 +141,7 @@ def run(workdir):
             raise DemoError("a secret from examples/alert_endpoints.yml appears in the export")
         lines = text.rstrip("\n").split("\n")
         print(indent("\n".join(lines[:40] + (["... (%d more lines)" % (len(lines) - 40)] if len(lines) > 40 else []))))
-        _, counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + export, show=False)
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + export, show=False)
         if counts.get("changed") != 0:
             raise DemoError("applying the export to the same server reported changed=%s; it must be 0" % counts.get("changed"))
         good("applied back to the same server: changed=0")
