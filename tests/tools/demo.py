@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -79,7 +80,7 @@ def playbook(workdir, name, *args, show=True):
                ANSIBLE_FORCE_COLOR="true" if sys.stdout.isatty() else "false",
                ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_STDOUT_CALLBACK="default")
     cmd = ["ansible-playbook", "tickstack.kapacitor." + name, "-i", os.path.join(workdir, "inventory.yml")] + list(args)
-    shown = " ".join(cmd).replace(workdir + os.sep, "").replace(ROOT + os.sep, "")
+    shown = shlex.join(cmd).replace(workdir + os.sep, "").replace(ROOT + os.sep, "")
     print("    $ %s" % shown, flush=True)
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
