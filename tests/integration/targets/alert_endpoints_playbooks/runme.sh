@@ -22,6 +22,9 @@ kapacitor:
       ansible_connection: local
       ansible_python_interpreter: $python
       kapacitor_url: $url
+staging:
+  hosts:
+    kap-b:
 EOF
 
 step() { printf '\n=== %s\n' "$*"; }
@@ -102,8 +105,14 @@ if play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler":
 grep -q 'slak' "$work/out" || fail "the error does not name the handler"
 expect_writes ""
 
-step "kapacitor_hosts picks another group"
-play configure_alert_endpoints -e @endpoints.yml -e kapacitor_hosts=no_such_group || fail "the run failed"
-grep -q 'no hosts matched' "$work/out" || fail "kapacitor_hosts was not used"
+step "the playbooks run on the group kapacitor, or on the group named by kapacitor_hosts"
+hosts_of() {
+  play "$@" --list-hosts > /dev/null || fail "the run failed"
+  grep -oE 'kap-[ab]' "$work/out" | sort -u | tr '\n' ' '
+}
+for playbook in configure_alert_endpoints send_test_alerts export_alert_endpoints; do
+  [[ $(hosts_of "$playbook") == "kap-a " ]] || fail "$playbook does not target the group kapacitor"
+  [[ $(hosts_of "$playbook" -e kapacitor_hosts=staging) == "kap-b " ]] || fail "$playbook ignores kapacitor_hosts"
+done
 
 echo "all playbook checks passed"
