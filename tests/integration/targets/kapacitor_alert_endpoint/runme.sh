@@ -41,7 +41,7 @@ enabled = false
 CONF
 
 emulator_start PLAIN_URL
-emulator_start SECURED_URL --config "$work/secured.conf" --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server.key"
+emulator_start SECURED_URL --config "$work/secured.conf" --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server-key.pem"
 emulator_start LOCKED_URL --config "$work/locked.conf"
 jwt=$(emulator_token "$shared_secret" ansible)
 
