@@ -38,7 +38,7 @@ options:
       - Required for V(kafka) and V(httppost). For V(slack) and V(discord) it defaults to Kapacitor's default
         workspace, V('') being the unnamed one. For V(mqtt) it defaults to the default broker.
       - Refused for the other handlers, which have a single configuration.
-      - When a named Slack workspace is tested without O(options.channel), the module sends an empty channel so that
+      - When a named Slack workspace is tested without a C(channel) in O(options), the module sends an empty channel so that
         the workspace's own channel is used; Kapacitor would otherwise use the default workspace's channel.
       - Kapacitor's own HTTP POST test ignores the endpoint and posts to its C(url) and C(headers) test options. The
         module therefore reads the named endpoint's configuration and sends its C(url) and C(headers), unless given
@@ -278,8 +278,8 @@ def main():
     result["message"] = answer.get("message") or ""
     if not result["success"]:
         result["hint"] = T.hint(handler, name, result["message"])
-        module.fail_json(msg="%s: the test alert failed: %s: %s" % (what, result["message"] or "(no message)",
-                                                                     result["hint"]), **result)
+        failure = result["message"] or "(no message)"
+        module.fail_json(msg="%s: the test alert failed: %s: %s" % (what, failure, result["hint"]), **result)
     result["changed"] = True
     module.exit_json(**result)
 
