@@ -36,8 +36,8 @@ step = @printf '\n==> %s\n' $(1)
 # The machine-wide pip configuration may name local indexes that do not exist; pip warns per package.
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
-.PHONY: help venvs venv-tools venv-newest venv-importer collection test test-emulator sanity units integration lint docs-lint \
-        changelog-lint build importer demo clean
+.PHONY: help venvs venv-tools venv-newest venv-importer collection test test-emulator sanity units integration lint \
+        docs-lint changelog-lint build importer demo clean molecule
 
 help:
 	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
@@ -79,7 +79,7 @@ collection: venv-tools
 
 test: venvs
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-emulator collection sanity units integration lint docs-lint \
+	$(MAKE) --no-print-directory test-emulator collection sanity units integration molecule lint docs-lint \
 	  changelog-lint build importer; \
 	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
@@ -105,6 +105,10 @@ integration: collection venv-newest
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test integration --local --color no
 	$(call step,"ansible-test integration (newest ansible-core)")
 	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test integration --local --color no
+
+molecule: collection
+	$(call step,"molecule test (role alert_endpoints, ansible-core 2.19)")
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) molecule test
 
 lint: collection
 	$(call step,"ansible-lint --profile production")
@@ -134,16 +138,18 @@ build: collection
 importer: build venv-importer
 	$(call step,"galaxy-importer")
 	@# galaxy-importer installs the collection under ~/.ansible/collections, where it would
-	@# shadow the copy under test in later runs: give it a home of its own.
+	@# shadow the copy under test in later runs: give it a home of its own. It runs its own
+	@# ansible-doc and ansible-lint, found on PATH.
 	rm -rf $(BUILD)/importer-home && mkdir -p $(BUILD)/importer-home
-	cd $(DIST) && HOME=$(BUILD)/importer-home $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
+	cd $(DIST) && HOME=$(BUILD)/importer-home PATH=$(VGI)/bin:$(PATH) $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) \
+	  | tee $(BUILD)/importer.log
 	! grep -E '^(ERROR|WARNING)' $(BUILD)/importer.log
 
 # ---------------------------------------------------------------------------------------------
 # Demo
 
-demo: venv-tools
-	@PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
+demo: collection
+	@ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
 
 clean:
 	rm -rf $(V) $(VNEW) $(VGI) $(BUILD)

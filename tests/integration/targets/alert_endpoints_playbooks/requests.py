@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read and clear the emulator's request log.
+
+python requests.py URL clear
+python requests.py URL writes      -> one line per POST received: "<path>"
+"""
+
+import json
+import sys
+import urllib.request
+
+
+def main():
+    url, action = sys.argv[1], sys.argv[2]
+    if action == "clear":
+        urllib.request.urlopen(urllib.request.Request(url + "/_emulator/requests", method="DELETE"))
+        return
+    with urllib.request.urlopen(url + "/_emulator/requests") as response:
+        log = json.load(response)["requests"]
+    for request in log:
+        if request["method"] != "GET":
+            print(request["path"])
+
+
+if __name__ == "__main__":
+    main()

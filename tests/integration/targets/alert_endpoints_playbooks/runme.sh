@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The collection's playbooks run as users run them,
+#   ansible-playbook tickstack.kapacitor.<playbook> -i inventory -e @vars.yml
+# against a Kapacitor emulator, checking what they print and which requests reach Kapacitor.
+set -eu -o pipefail
+
+python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
+collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/tickstack/kapacitor
+work=$(mktemp -d)
+trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$python" "$collection/tests/emulator/kapacitor_emulator.py" --listen 127.0.0.1:0 \
+  --port-file "$work/port" --test-controls > "$work/emulator.log" 2>&1 &
+echo $! > "$work/pid"
+for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.1; done
+url=http://127.0.0.1:$(cat "$work/port")
+
+cat > "$work/inventory.yml" <<EOF
+kapacitor:
+  hosts:
+    kap-a:
+      ansible_connection: local
+      ansible_python_interpreter: $python
+      kapacitor_url: $url
+staging:
+  hosts:
+    kap-b:
+EOF
+
+step() { printf '\n=== %s\n' "$*"; }
+# On failure, the output of the last playbook run and the reason.
+fail() { cat "$work/out"; echo "FAILED: $*" >&2; exit 1; }
+# play PLAYBOOK ARGS...: runs a playbook of the collection; its output is kept in $work/out.
+play() {
+  echo "ansible-playbook tickstack.kapacitor.$*"
+  ansible-playbook "tickstack.kapacitor.$1" -i "$work/inventory.yml" "${@:2}" > "$work/out" 2>&1
+}
+recap() { grep -E "^kap-a +: ok=[0-9]+ +changed=$1 +unreachable=0 +failed=0" "$work/out" > /dev/null || fail "expected changed=$1"; }
+writes() { "$python" requests.py "$url" writes; }
+clear_log() { "$python" requests.py "$url" clear; }
+expect_writes() {
+  local got
+  got=$(writes | sort | tr '\n' ' ')
+  [[ $got == "$1" ]] || fail "expected writes [$1], got [$got]"
+}
+
+step "check mode predicts changes and writes nothing"
+play configure_alert_endpoints -e @endpoints.yml --check || fail "the run failed"
+grep -q 'changed: \[kap-a\] => (item=slack/ops)' "$work/out" || fail "check mode did not predict the slack change"
+expect_writes ""
+
+step "first run: one write per endpoint, test alerts through the enabled ones that changed"
+play configure_alert_endpoints -e @endpoints.yml --diff || fail "the run failed"
+recap '[1-9][0-9]*'
+expect_writes "/kapacitor/v1/config/kafka /kapacitor/v1/config/slack /kapacitor/v1/config/smtp/ /kapacitor/v1/config/teams/ /kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
+grep -q 'skipping: \[kap-a\] => (item=teams)' "$work/out" || fail "the disabled teams endpoint was not skipped"
+
+step "second run changes nothing and sends nothing"
+clear_log
+play configure_alert_endpoints -e @endpoints.yml || fail "the run failed"
+recap 0
+expect_writes ""
+
+step "kapacitor_alert_endpoints_test_alerts=always tests every enabled endpoint listed, changed or not"
+clear_log
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_test_alerts=always || fail "the run failed"
+expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
+clear_log
+
+step "send_test_alerts: the listed endpoints that are enabled"
+play send_test_alerts -e @endpoints.yml || fail "the run failed"
+expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
+
+step "send_test_alerts with no list: every enabled endpoint of the server"
+clear_log
+play send_test_alerts || fail "the run failed"
+expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
+
+step "export writes a vars file without secrets"
+clear_log
+play export_alert_endpoints -e kapacitor_alert_endpoints_export_dir="$work/export" || fail "the run failed"
+export_file=$work/export/kap-a.yml
+[[ $(stat -c %a "$export_file") == 600 ]] || fail "export file mode is not 600"
+grep -q '^kapacitor_alert_endpoints:' "$export_file" || fail "export has no kapacitor_alert_endpoints"
+if grep -E 'secret-(3f9a|7c21)' "$export_file"; then fail "a secret was exported"; fi
+grep -q 'slack/ops url' "$export_file" || fail "the export does not list the Slack secret as set"
+expect_writes ""
+
+step "the export applied to the same server changes nothing"
+play configure_alert_endpoints -e @"$export_file" || fail "the run failed"
+recap 0
+expect_writes ""
+
+step "update_secrets=always sends the secrets again; no secret reaches the output even at -vvv --diff"
+step "(and kapacitor_alert_endpoints_test_alerts=never sends no test alert for those changes)"
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_update_secrets=always \
+  -e kapacitor_alert_endpoints_test_alerts=never -vvv --diff || fail "the run failed"
+recap '[1-9][0-9]*'
+if grep -E 'secret-(3f9a|7c21)' "$work/out"; then fail "a secret reached the output"; fi
+expect_writes "/kapacitor/v1/config/slack/ops /kapacitor/v1/config/smtp/ "
+clear_log
+
+step "a misspelt option in the last entry stops the run before anything is written"
+if play configure_alert_endpoints -e @bad_option.yml; then fail "the run did not fail"; fi
+grep -q 'chat_idd' "$work/out" || fail "the error does not name the misspelt option"
+expect_writes ""
+
+step "an endpoint listed twice is refused"
+if play configure_alert_endpoints -e @duplicate.yml; then fail "the run did not fail"; fi
+grep -q 'slack/ops more than once' "$work/out" || fail "the error does not name the duplicate"
+
+step "a misspelt handler is refused by the argument spec"
+if play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler": "slak", "name": "x"}]}'; then fail "the run did not fail"; fi
+grep -q 'slak' "$work/out" || fail "the error does not name the handler"
+expect_writes ""
+
+step "the playbooks run on the group kapacitor, or on the group named by kapacitor_hosts"
+hosts_of() {
+  play "$@" --list-hosts > /dev/null || fail "the run failed"
+  grep -oE 'kap-[ab]' "$work/out" | sort -u | tr '\n' ' '
+}
+for playbook in configure_alert_endpoints send_test_alerts export_alert_endpoints; do
+  [[ $(hosts_of "$playbook") == "kap-a " ]] || fail "$playbook does not target the group kapacitor"
+  [[ $(hosts_of "$playbook" -e kapacitor_hosts=staging) == "kap-b " ]] || fail "$playbook ignores kapacitor_hosts"
+done
+
+echo "all playbook checks passed"

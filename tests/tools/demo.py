@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make demo`: the collection's playbooks against a Kapacitor emulator, start to finish.
+
+Starts the emulator, configures the endpoints of examples/alert_endpoints.yml (Slack with two
+workspaces, SMTP, PagerDuty v2, Telegram, Kafka, Zenoss) and shows the changes, runs again to show
+that nothing changes, sends a test alert, exports the endpoints to a vars file, and stops the
+emulator. Exits non-zero, with the output of the failing step, as soon as a step misbehaves.
+
+The Makefile runs it with the collection staged on ANSIBLE_COLLECTIONS_PATH and the venv's
+ansible-playbook first on PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR = os.path.join(ROOT, "tests", "emulator", "kapacitor_emulator.py")
+EXAMPLE = os.path.join(ROOT, "examples", "alert_endpoints.yml")
+HOST = "kapacitor-demo"
+BOLD, GREEN, RED, RESET = ("\033[1m", "\033[32m", "\033[31m", "\033[0m") if sys.stdout.isatty() else ("", "", "", "")
+
+
+class DemoError(Exception):
+    """A step did not do what it should; the message says what."""
+
+
+def say(text):
+    print("\n%s==> %s%s" % (BOLD, text, RESET), flush=True)
+
+
+def good(text):
+    print("    %s%s%s" % (GREEN, text, RESET), flush=True)
+
+
+def indent(text):
+    return "\n".join("    " + line if line else "" for line in text.rstrip("\n").split("\n"))
+
+
+def start_emulator(workdir):
+    port_file = os.path.join(workdir, "port")
+    log = open(os.path.join(workdir, "emulator.log"), "wb")  # pylint: disable=consider-using-with
+    proc = subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--port-file", port_file],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise DemoError("the emulator exited (status %s); its log: %s" % (proc.returncode, log.name))
+        port = _read(port_file)
+        if port:
+            return proc, "http://127.0.0.1:%s" % port
+        time.sleep(0.1)
+    proc.kill()
+    raise DemoError("the emulator did not start listening within 15 s; its log: %s" % log.name)
+
+
+def _read(path):
+    try:
+        with open(path, encoding="ascii") as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def playbook(workdir, name, *args, show=True):
+    """Runs tickstack.kapacitor.<name>; returns the recap counts of the demo host."""
+    env = dict(os.environ)
+    # Only what changed or failed: ok and skipped lines would be pages of noise.
+    env.update(ANSIBLE_DISPLAY_OK_HOSTS="false", ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
+               ANSIBLE_FORCE_COLOR="true" if sys.stdout.isatty() else "false",
+               ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_STDOUT_CALLBACK="default")
+    cmd = ["ansible-playbook", "tickstack.kapacitor." + name, "-i", os.path.join(workdir, "inventory.yml")] + list(args)
+    shown = shlex.join(cmd).replace(workdir + os.sep, "").replace(ROOT + os.sep, "")
+    print("    $ %s" % shown, flush=True)
+    proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, check=False)
+    output = proc.stdout + proc.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
+    match = re.search(r"^%s\s+:\s+(.*)$" % re.escape(HOST), plain, re.M)
+    if proc.returncode != 0 or not match:
+        print(indent(output))
+        raise DemoError("ansible-playbook tickstack.kapacitor.%s failed (exit status %d)" % (name, proc.returncode))
+    if show:
+        print(indent(_without_recap(output)))
+    counts = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))}
+    counts["items"] = _changed_items(plain)
+    return counts
+
+
+def _changed_items(plain):
+    """The endpoints each task reported changed, by the name of the task."""
+    items, task = {}, None
+    for line in plain.split("\n"):
+        banner = re.match(r"^(?:TASK|RUNNING HANDLER) \[[^:]*: (.*?)\] \**$", line)
+        if banner:
+            task = banner.group(1)
+        item = re.match(r"^changed: \[%s\] => \(item=(.*)\)$" % re.escape(HOST), line)
+        if item and task:
+            items.setdefault(task, []).append(item.group(1))
+    return items
+
+
+def _without_recap(output):
+    """The play's output up to its recap, without the play banner and blank lines."""
+    lines = []
+    for line in output.split("\n"):
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", line)
+        if plain.startswith("PLAY RECAP"):
+            break
+        if plain.strip() and not plain.startswith("PLAY ["):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _export_summary(text, path, workdir):
+    """The file's header, its first endpoint, and the names of the others."""
+    lines = text.rstrip("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("- handler:")]
+    if not starts:
+        raise DemoError("the export lists no endpoint:\n" + text)
+    names = []
+    for i in starts:
+        name = re.match(r"^  name: (.*)$", lines[i + 1]) if i + 1 < len(lines) else None
+        names.append(lines[i].split(":", 1)[1].strip() + ("/" + name.group(1).strip("'\"") if name else ""))
+    end = starts[1] if len(starts) > 1 else len(lines)
+    shown = ["%s:" % os.path.relpath(path, workdir)] + lines[:end]
+    if len(starts) > 1:
+        shown.append("# ... and %d more endpoints: %s" % (len(starts) - 1, ", ".join(names[1:])))
+    return "\n".join(shown)
+
+
+def run(workdir):
+    say("Starting the Kapacitor emulator (tests/emulator/kapacitor_emulator.py)")
+    emulator, url = start_emulator(workdir)
+    try:
+        good("listening on %s, answering Kapacitor's API as Kapacitor 1.8.3 does" % url)
+        with open(os.path.join(workdir, "inventory.yml"), "w", encoding="utf-8") as f:
+            f.write("kapacitor:\n  hosts:\n    %s:\n      ansible_connection: local\n"
+                    "      ansible_python_interpreter: %s\n      kapacitor_url: %s\n" % (HOST, sys.executable, url))
+
+        say("First run: configure the endpoints of examples/alert_endpoints.yml (--diff; secrets masked)")
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "--diff")
+        written = counts["items"].get("Apply each alert endpoint that differs", [])
+        tested = counts["items"].get("Send a test alert", [])
+        if len(written) != 7 or sorted(tested) != sorted(written):
+            raise DemoError("expected 7 endpoints written and a test alert through each; got %s written, %s tested" % (written, tested))
+        good("%d endpoints written, then a test alert through each: %s" % (len(written), ", ".join(written)))
+
+        say("Second run, same vars: nothing may change")
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, show=False)
+        if counts.get("changed") != 0:
+            raise DemoError("the second run reported changed=%s; it must be 0" % counts.get("changed"))
+        good("ok=%d changed=0: idempotent, and no test alert sent" % counts["ok"])
+
+        say("Send a test alert through the Slack workspace 'ops' (Chronograf's 'Send Test Alert')")
+        endpoint = '{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "ops", "test_options": {"message": "Hello from make demo"}}]}'
+        counts = playbook(workdir, "send_test_alerts", "-e", endpoint)
+        if counts["items"].get("Send a test alert") != ["slack/ops"]:
+            raise DemoError("expected one test alert through slack/ops, got %s" % counts["items"])
+        good("Kapacitor accepted the test alert")
+
+        say("Export the endpoints to a vars file (secrets are never exported)")
+        playbook(workdir, "export_alert_endpoints", show=False)
+        export = os.path.join(workdir, "kapacitor_alert_endpoints", HOST + ".yml")
+        with open(export, encoding="utf-8") as f:
+            text = f.read()
+        if "placeholder" in text:
+            raise DemoError("a secret from examples/alert_endpoints.yml appears in the export")
+        print(indent(_export_summary(text, export, workdir)))
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + export, show=False)
+        if counts.get("changed") != 0:
+            raise DemoError("applying the export to the same server reported changed=%s; it must be 0" % counts.get("changed"))
+        good("applied back to the same server: changed=0")
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=10)
+        say("Emulator stopped")
+
+
+def main():
+    for tool in ("ansible-playbook",):
+        if not shutil.which(tool):
+            sys.exit("make demo: %s not found on PATH (the Makefile puts the venv's first)" % tool)
+    workdir = tempfile.mkdtemp(prefix="kapacitor-demo-")
+    try:
+        run(workdir)
+    except DemoError as exc:
+        print("\n%smake demo FAILED: %s%s" % (RED, exc, RESET), file=sys.stderr)
+        print("(files kept in %s)" % workdir, file=sys.stderr)
+        sys.exit(1)
+    shutil.rmtree(workdir)
+    print("""
+%sDemo complete.%s Next:
+    make test                                  every check of the collection
+    roles/alert_endpoints/README.md            the role's variables
+    examples/alert_endpoints.yml               the vars used above; copy and edit
+    ansible-playbook tickstack.kapacitor.configure_alert_endpoints -i <inventory> -e @<vars.yml>
+""" % (BOLD, RESET))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The AWX / Automation Platform files are what AWX and ansible-builder accept."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import yaml
+
+COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+# Environment variables that the modules' connection options fall back to.
+MODULE_ENV = {"KAPACITOR_URL", "KAPACITOR_USERNAME", "KAPACITOR_PASSWORD", "KAPACITOR_TOKEN"}
+# Field types and keys AWX accepts in a credential type's inputs.
+FIELD_TYPES = {"string", "boolean"}
+FIELD_KEYS = {"id", "label", "type", "secret", "multiline", "help_text", "format", "choices", "ask_at_runtime"}
+
+
+def load(name):
+    with open(os.path.join(COLLECTION, "awx", name), encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def test_credential_type_inputs():
+    cred = load("credential_type.yml")
+    assert cred["kind"] == "cloud"
+    assert set(cred) == {"name", "description", "kind", "inputs", "injectors"}
+    fields = cred["inputs"]["fields"]
+    ids = [f["id"] for f in fields]
+    assert len(ids) == len(set(ids))
+    for field in fields:
+        assert set(field) <= FIELD_KEYS, field
+        assert field["type"] in FIELD_TYPES
+        assert field["label"]
+    secret = {f["id"] for f in fields if f.get("secret")}
+    assert secret == {"kapacitor_password", "kapacitor_token"}
+    assert set(cred["inputs"]["required"]) <= set(ids)
+
+
+def test_credential_type_injects_every_module_variable():
+    cred = load("credential_type.yml")
+    ids = {f["id"] for f in cred["inputs"]["fields"]}
+    env = cred["injectors"]["env"]
+    assert set(cred["injectors"]) == {"env"}
+    assert set(env) == MODULE_ENV
+    for name, template in env.items():
+        used = set(re.findall(r"\{\{\s*([a-z_]+)", template))
+        assert len(used) == 1 and used <= ids, (name, template)
+        # KAPACITOR_X carries field kapacitor_x.
+        assert used == {name.lower()}
+
+
+def test_execution_environment_needs_nothing_beyond_ansible_core():
+    ee = load("execution-environment.yml")
+    assert ee["version"] == 3
+    deps = ee["dependencies"]
+    assert set(deps) == {"python_interpreter", "ansible_core", "ansible_runner", "galaxy"}
+    assert "python" not in deps and "system" not in deps
+    names = [c["name"] for c in deps["galaxy"]["collections"]]
+    assert names == ["tickstack.kapacitor"]
+    assert deps["ansible_core"]["package_pip"].startswith("ansible-core>=2.17")
+
+
+def test_collection_declares_no_execution_environment_dependencies():
+    assert not os.path.exists(os.path.join(COLLECTION, "meta", "execution-environment.yml"))
+    with open(os.path.join(COLLECTION, "galaxy.yml"), encoding="utf-8") as f:
+        assert not yaml.safe_load(f).get("dependencies")
