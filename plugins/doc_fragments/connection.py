@@ -17,26 +17,26 @@ options:
   kapacitor_url:
     description:
       - Base URL of the Kapacitor server, without the C(/kapacitor/v1) API path.
-      - If not set, the environment variable E(KAPACITOR_URL) is used.
+      - If not set, the environment variable E(KAPACITOR_URL) is used; an empty variable counts as unset.
     type: str
     default: http://localhost:9092
   kapacitor_username:
     description:
       - User name for HTTP basic authentication, when Kapacitor runs with C([http] auth-enabled = true).
       - The user needs Kapacitor's C(config) permission to manage alert endpoints, and C(api) as well to send test alerts.
-      - If not set, the environment variable E(KAPACITOR_USERNAME) is used.
+      - If not set, the environment variable E(KAPACITOR_USERNAME) is used; an empty variable counts as unset.
       - Requires O(kapacitor_password). Mutually exclusive with O(kapacitor_token).
     type: str
   kapacitor_password:
     description:
       - Password for HTTP basic authentication.
-      - If not set, the environment variable E(KAPACITOR_PASSWORD) is used.
+      - If not set, the environment variable E(KAPACITOR_PASSWORD) is used; an empty variable counts as unset.
     type: str
   kapacitor_token:
     description:
       - A JSON web token, sent in the C(Authorization) header with the C(Bearer) scheme. Kapacitor accepts tokens signed
         with its C([http] shared-secret) that carry C(username) and C(exp) claims.
-      - If not set, the environment variable E(KAPACITOR_TOKEN) is used.
+      - If not set, the environment variable E(KAPACITOR_TOKEN) is used; an empty variable counts as unset.
     type: str
   validate_certs:
     description:

@@ -14,18 +14,33 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import env_fallback
+import os
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "ansible-tickstack.kapacitor/%s" % COLLECTION_VERSION
 
 DEFAULT_URL = "http://localhost:9092"
 
+
+def nonempty_env_fallback(*names):
+    """Like Ansible's env_fallback, but an empty variable counts as unset.
+
+    AWX and Automation Platform credential types inject every field, the ones left blank as
+    empty variables: KAPACITOR_TOKEN='' must not clash with a username and password.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
 CONNECTION_ARGUMENT_SPEC = dict(
-    kapacitor_url=dict(type="str", default=DEFAULT_URL, fallback=(env_fallback, ["KAPACITOR_URL"])),
-    kapacitor_username=dict(type="str", fallback=(env_fallback, ["KAPACITOR_USERNAME"])),
-    kapacitor_password=dict(type="str", no_log=True, fallback=(env_fallback, ["KAPACITOR_PASSWORD"])),
-    kapacitor_token=dict(type="str", no_log=True, fallback=(env_fallback, ["KAPACITOR_TOKEN"])),
+    kapacitor_url=dict(type="str", default=DEFAULT_URL, fallback=(nonempty_env_fallback, ["KAPACITOR_URL"])),
+    kapacitor_username=dict(type="str", fallback=(nonempty_env_fallback, ["KAPACITOR_USERNAME"])),
+    kapacitor_password=dict(type="str", no_log=True, fallback=(nonempty_env_fallback, ["KAPACITOR_PASSWORD"])),
+    kapacitor_token=dict(type="str", no_log=True, fallback=(nonempty_env_fallback, ["KAPACITOR_TOKEN"])),
     validate_certs=dict(type="bool", default=True),
     ca_path=dict(type="path"),
     client_cert=dict(type="path"),

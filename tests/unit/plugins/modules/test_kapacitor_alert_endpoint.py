@@ -119,3 +119,21 @@ def test_env_fallback_and_defaults(capsys, monkeypatch):
     assert not result["changed"]
     assert seen["kapacitor_url"] == "https://k.example:9092" and seen["kapacitor_token"] == "env-token-value"
     assert seen["timeout"] == 10 and seen["validate_certs"] is True and seen["use_proxy"] is True
+
+
+def test_empty_env_variables_count_as_unset(capsys, monkeypatch):
+    # AWX injects every credential field; blank ones arrive as empty variables.
+    seen = {}
+
+    def capture(m):
+        seen.update(m.params)
+        return FakeKapacitor()
+    monkeypatch.setattr(module, "client_from_module", capture)
+    monkeypatch.setenv("KAPACITOR_URL", "")
+    monkeypatch.setenv("KAPACITOR_TOKEN", "")
+    monkeypatch.setenv("KAPACITOR_USERNAME", "ops")
+    monkeypatch.setenv("KAPACITOR_PASSWORD", "env-password-value")
+    result = run_module(capsys, {"handler": "teams", "config": {"enabled": False}})
+    assert not result.get("failed"), result.get("msg")
+    assert seen["kapacitor_token"] is None and seen["kapacitor_username"] == "ops"
+    assert seen["kapacitor_url"] == "http://localhost:9092"
