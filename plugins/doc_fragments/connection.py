@@ -34,8 +34,8 @@ options:
     type: str
   kapacitor_token:
     description:
-      - A JSON web token sent as C(Authorization: Bearer), signed with Kapacitor's C([http] shared-secret) and carrying
-        C(username) and C(exp) claims.
+      - A JSON web token, sent in the C(Authorization) header with the C(Bearer) scheme. Kapacitor accepts tokens signed
+        with its C([http] shared-secret) that carry C(username) and C(exp) claims.
       - If not set, the environment variable E(KAPACITOR_TOKEN) is used.
     type: str
   validate_certs:

@@ -65,7 +65,7 @@ def topt(name, type_, default):
 ENABLED = opt("enabled", BOOL, False, "Configuration Enabled: turn the handler on.")
 GLOBAL = opt("global", BOOL, False, "Send every alert to this handler, without naming it in a TICKscript.")
 STATE_CHANGES_ONLY = opt("state-changes-only", BOOL, False,
-                         "With O(config.global), send only alerts whose level changed.")
+                         "With C(config.global), send only alerts whose level changed.")
 INSECURE = opt("insecure-skip-verify", BOOL, False, "Insecure Skip Verify: do not verify the server's TLS certificate.")
 SSL_CA = opt("ssl-ca", STR, "", "SSL CA: path to a CA file for the server's certificate.")
 SSL_CERT = opt("ssl-cert", STR, "", "SSL Cert: path to a client certificate file.")

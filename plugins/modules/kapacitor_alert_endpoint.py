@@ -21,7 +21,7 @@ description:
   - Changes are stored by Kapacitor as config overrides. They survive restarts and take precedence over
     C(kapacitor.conf), which Kapacitor never rewrites.
 author:
-  - tickstack.kapacitor maintainers
+  - tickstack.kapacitor maintainers (@tickstack)
 options:
   handler:
     description:
@@ -47,7 +47,7 @@ options:
       - Options left out are left as they are on the server. There is no way to unset an option back to
         C(kapacitor.conf); set it to the value you want.
       - The reference of every handler's options, types, defaults and secrets is C(docs/handlers.md) in the collection.
-        In short, C(alerta) takes enabled, url (Chronograf labels it "User"), insecure_skip_verify, token,
+        In short, C(alerta) takes enabled, url, insecure_skip_verify, token,
         token_prefix, environment, origin, timeout; C(bigpanda) enabled, global, app_key, token, state_changes_only,
         insecure_skip_verify, url, auto_attributes; C(discord) enabled, default, url, timestamp, username, avatar_url,
         embed_title, global, state_changes_only, ssl_ca, ssl_cert, ssl_key, insecure_skip_verify; C(httppost) url,
@@ -66,12 +66,14 @@ options:
         disable_web_page_preview, disable_notification, global, state_changes_only; C(victorops) enabled, api_key,
         routing_key, url, global, json_data; C(zenoss) enabled, url, username, password, action, method, type, tid,
         collector, severity_map, global, state_changes_only.
+      - Option descriptions use the field labels of Chronograf's alert endpoint page. Its Alerta tab labels the
+        C(config.url) field "User".
       - Types are strict, as in Kapacitor. Booleans must be booleans; integers may be given as numeric strings;
         integers given to string options are sent as strings. Durations are Go duration strings such as V(90s),
         V(1m30s) or V(1h); V(60s), V(1m) and V(1m0s) are the same value.
-      - Lists replace the whole list; an empty list V([]) and an unset list are the same. HTTP POST O(config.headers)
-        replaces the whole map; the fields of Zenoss O(config.severity_map), HTTP POST O(config.basic_auth) and Kafka
-        O(config.SASLAuth) are merged, fields left out are kept.
+      - Lists replace the whole list; an empty list V([]) and an unset list are the same. HTTP POST C(config.headers)
+        replaces the whole map; the fields of Zenoss C(config.severity_map), HTTP POST C(config.basic_auth) and Kafka
+        C(config.SASLAuth) are merged, fields left out are kept.
       - V(null) is never a value (an option written with nothing after the colon is null) and is refused.
       - The element key (V(workspace), V(id), V(name), V(endpoint)) is not part of O(config); it is O(name).
       - Ignored when O(state=absent).
@@ -94,8 +96,8 @@ options:
         idempotent, but a changed secret is not noticed; use V(always) once to rotate it.
       - V(always) sends every secret given, and so reports a change on every run.
       - Either way, a secret given as an empty string means "clear it", and is sent when Kapacitor reports it set.
-      - Secrets that Kapacitor returns in clear text (the Discord O(config.url), the Teams O(config.channel_url) and the
-        Kafka O(config.SASLAuth) passwords and tokens) are compared by value and are not affected by this option.
+      - Secrets that Kapacitor returns in clear text (the Discord C(config.url), the Teams C(config.channel_url) and the
+        Kafka C(config.SASLAuth) passwords and tokens) are compared by value and are not affected by this option.
     type: str
     choices: [when_unset, always]
     default: when_unset
@@ -106,7 +108,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the endpoint, sends nothing and predicts RV(changed), RV(diff) and RV(endpoint).
+      - Reads the endpoint, sends nothing and predicts C(changed), RV(diff) and RV(endpoint).
       - For O(state=absent) check mode cannot know whether the element is defined in C(kapacitor.conf).
   diff_mode:
     support: full
@@ -117,12 +119,12 @@ notes:
     returns in clear text. Results list them under RV(endpoint.secrets) as V(set) or V(unset). Values of secrets
     given in O(config) are also masked in the module's invocation arguments.
   - B(Idempotency.) Durations, integers, lists and maps are compared as Kapacitor renders them. Redacted secrets
-    follow O(update_secrets). SNMP trap O(config.community) has a non-empty default, so Kapacitor always reports it
+    follow O(update_secrets). SNMP trap C(config.community) has a non-empty default, so Kapacitor always reports it
     set; use O(update_secrets=always) once to send yours.
   - B(Elements defined in kapacitor.conf.) Kapacitor's API cannot tell them from elements added through the API,
     and its C(remove) on such an element only drops the values set through the API. When O(state=absent) finds the
     element still there after C(remove), the module sets its previous non-secret values again, fails, and says
-    which secrets were lost. Turn such an element off with O(config) C({enabled: false}) instead.
+    which secrets were lost. Turn such an element off with C(config.enabled=false) instead.
   - B(The unnamed Slack or Discord workspace.) Kapacitor applies a change of the element V('') to every element of
     the section, so the module refuses to change it while named workspaces exist.
   - New list elements start from empty values, not from Kapacitor's documented defaults (for example Slack

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate docs/handlers.md from the handler table in plugins/module_utils/handlers.py.
 
     python3 tests/tools/gen_handlers_doc.py          # rewrite docs/handlers.md

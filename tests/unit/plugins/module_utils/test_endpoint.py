@@ -23,8 +23,8 @@ def test_non_list_update_sends_one_set_on_the_trailing_slash_path_then_nothing()
     kap = FakeKapacitor()
     result = run(kap, "smtp", None, {"enabled": True, "port": "587", "idle_timeout": "60s", "to": ["a@example.com"]})
     assert result["changed"] and result["operation"] == "set"
-    assert kap.posts() == [("POST", "/config/smtp/", {"set": {"enabled": True, "port": 587, "idle-timeout": "1m0s",
-                                                               "to": ["a@example.com"]}})]
+    sent = {"set": {"enabled": True, "port": 587, "idle-timeout": "1m0s", "to": ["a@example.com"]}}
+    assert kap.posts() == [("POST", "/config/smtp/", sent)]
     assert result["endpoint"]["config"]["idle_timeout"] == "1m0s"
     kap.requests = []
     again = run(kap, "smtp", None, {"enabled": True, "port": 587, "idle_timeout": "1m", "to": ["a@example.com"]})
@@ -49,8 +49,8 @@ def test_empty_list_equals_unset_list():
 def test_new_list_element_is_added_with_key_and_every_option_given():
     kap = FakeKapacitor()
     result = run(kap, "slack", "ops", {"enabled": True, "url": "https://hooks.example/x", "channel": "#ops"})
-    assert kap.posts() == [("POST", "/config/slack", {"add": {"workspace": "ops", "enabled": True,
-                                                                "url": "https://hooks.example/x", "channel": "#ops"}})]
+    sent = {"add": {"workspace": "ops", "enabled": True, "url": "https://hooks.example/x", "channel": "#ops"}}
+    assert kap.posts() == [("POST", "/config/slack", sent)]
     assert result["operation"] == "add"
     assert result["endpoint"]["secrets"]["url"] == "set"
     assert "url" not in result["endpoint"]["config"]

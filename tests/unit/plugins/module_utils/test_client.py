@@ -1,0 +1,175 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import io
+import json
+import socket
+import ssl
+from http.client import RemoteDisconnected
+from urllib.error import HTTPError, URLError
+
+import pytest
+
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorClient, KapacitorError
+
+
+class Response:
+    def __init__(self, body=b"", status=200):
+        self.body = body
+        self.status = status
+
+    def read(self):
+        return self.body
+
+
+def http_error(status, message):
+    body = json.dumps({"error": message, "message": message}).encode() if message is not None else b""
+    return HTTPError("http://k/x", status, "status", {}, io.BytesIO(body))
+
+
+class FakeRequest:
+    """Stands in for ansible.module_utils.urls.Request: records calls, plays scripted outcomes."""
+
+    def __init__(self, outcomes, **kwargs):
+        self.kwargs = kwargs
+        self.outcomes = list(outcomes)
+        self.calls = []
+
+    def open(self, method, url, data=None, headers=None):
+        self.calls.append((method, url, data, headers))
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def client(outcomes, **kwargs):
+    made = {}
+
+    def factory(**req_kwargs):
+        made["request"] = FakeRequest(outcomes, **req_kwargs)
+        return made["request"]
+
+    sleeps = []
+    options = dict(url="https://admin:pw@kapacitor.example:9092/", sleep=sleeps.append, request_factory=factory)
+    options.update(kwargs)
+    c = KapacitorClient(**options)
+    return c, made["request"], sleeps
+
+
+def test_request_options_and_json():
+    c, req, unused_sleeps = client([Response(b'{"a": 1}'), Response(b"")], username="u", password="p", timeout=5,
+                       validate_certs=False, ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem", use_proxy=False)
+    assert c.get("/config/smtp/") == {"a": 1}
+    assert c.post("/config/smtp/", {"set": {"enabled": True}}) is None
+    assert req.calls[0][:2] == ("GET", "https://kapacitor.example:9092/kapacitor/v1/config/smtp/")
+    assert req.calls[1][2] == b'{"set": {"enabled": true}}'
+    assert req.calls[1][3] == {"Content-Type": "application/json"}
+    kw = req.kwargs
+    assert (kw["url_username"], kw["url_password"], kw["force_basic_auth"]) == ("u", "p", True)
+    assert (kw["timeout"], kw["validate_certs"], kw["ca_path"], kw["use_proxy"]) == (5, False, "/ca.pem", False)
+    assert (kw["client_cert"], kw["client_key"]) == ("/c.pem", "/k.pem")
+    assert kw["http_agent"].startswith("ansible-tickstack.kapacitor/")
+    assert "Authorization" not in kw["headers"]
+
+
+def test_bearer_token():
+    unused_client, req, unused_sleeps = client([], token="jwt.token.value")
+    assert req.kwargs["headers"]["Authorization"] == "Bearer jwt.token.value"
+    assert req.kwargs["url_username"] is None and not req.kwargs["force_basic_auth"]
+
+
+def test_credentials_in_url_never_reach_messages():
+    c, unused_req, unused_sleeps = client([URLError(ConnectionRefusedError(111, "refused"))])
+    with pytest.raises(KapacitorError) as err:
+        c.post("/config/smtp/", {})
+    assert "pw" not in str(err.value) and "admin" not in str(err.value)
+    assert "connection refused by kapacitor.example:9092" in str(err.value)
+    assert err.value.kind == "connection" and err.value.status is None
+
+
+@pytest.mark.parametrize("status, message, expected", [
+    (400, "failed to override configuration smtp/: cannot set option port", "HTTP 400: failed to override configuration"),
+    (401, "authorization failed", "HTTP 401: authorization failed: authentication failed: check kapacitor_username"),
+    (403, "config override service is not enabled", "[config-override] enabled = false"),
+    (403, 'user bob does not have "write" privilege', "needs the 'config' permission"),
+    (404, "unknown section: discord", "this Kapacitor is too old for the handler"),
+    (500, "failed to update configuration mqtt/a: no configuration is marked as the default",
+     "HTTP 500: failed to update configuration mqtt/a"),
+])
+def test_http_errors_carry_method_path_status_and_kapacitor_message(status, message, expected):
+    c, unused_req, unused_sleeps = client([http_error(status, message)])
+    with pytest.raises(KapacitorError) as err:
+        c.post("/config/smtp/", {"set": {}})
+    e = err.value
+    assert (e.method, e.path, e.status, e.kapacitor_message) == ("POST", "/kapacitor/v1/config/smtp/", status, message)
+    assert str(e).startswith("POST /kapacitor/v1/config/smtp/: HTTP %d" % status)
+    assert expected in str(e)
+    assert e.to_result()["status"] == status
+
+
+def test_posts_are_never_retried():
+    c, req, sleeps = client([http_error(503, "busy")])
+    with pytest.raises(KapacitorError):
+        c.post("/config/smtp/", {"set": {}})
+    assert len(req.calls) == 1 and sleeps == []
+
+
+def test_gets_are_retried_on_dropped_connections_and_gateway_errors():
+    c, req, sleeps = client([RemoteDisconnected("gone"), http_error(502, "bad gateway"), Response(b'{"ok": true}')])
+    assert c.get("/config/smtp/") == {"ok": True}
+    assert len(req.calls) == 3 and len(sleeps) == 2
+
+
+def test_gets_give_up_after_three_attempts():
+    c, req, unused_sleeps = client([http_error(504, None)] * 3)
+    with pytest.raises(KapacitorError) as err:
+        c.get("/config/smtp/")
+    assert len(req.calls) == 3 and "(tried 3 times)" in str(err.value)
+
+
+def test_gets_are_not_retried_on_client_errors():
+    c, req, unused_sleeps = client([http_error(400, "bad")])
+    with pytest.raises(KapacitorError):
+        c.get("/config/")
+    assert len(req.calls) == 1
+
+
+@pytest.mark.parametrize("exc, kind, text", [
+    (URLError(ConnectionRefusedError(111, "Connection refused")), "connection", "connection refused"),
+    (URLError(socket.timeout("timed out")), "timeout", "within 10 seconds (timeout)"),
+    (socket.timeout("timed out"), "timeout", "(timeout)"),
+    (URLError(ssl.SSLCertVerificationError(1, "certificate verify failed: self-signed certificate")), "tls",
+     "set ca_path"),
+    (RemoteDisconnected("Remote end closed connection without response"), "dropped", "closed the connection"),
+    (ConnectionResetError(104, "reset"), "dropped", "closed the connection"),
+    (URLError(socket.gaierror(-2, "Name or service not known")), "connection", "cannot resolve the host"),
+])
+def test_transport_errors_are_distinct(exc, kind, text):
+    c, unused_req, unused_sleeps = client([exc])
+    with pytest.raises(KapacitorError) as err:
+        c.post("/config/smtp/", {})
+    assert err.value.kind == kind and text in str(err.value)
+
+
+def test_non_json_answer():
+    c, unused_req, unused_sleeps = client([Response(b"<html>")])
+    with pytest.raises(KapacitorError) as err:
+        c.get("/config/smtp/")
+    assert err.value.kind == "invalid_response"
+
+
+def test_get_or_none():
+    c, unused_req, unused_sleeps = client([http_error(404, "unknown section/element: slack/x")])
+    assert c.get_or_none("/config/slack/x") is None
+
+
+@pytest.mark.parametrize("url", ["localhost:9092", "ftp://k", "http://"])
+def test_bad_url(url):
+    with pytest.raises(KapacitorError) as err:
+        KapacitorClient(url)
+    assert err.value.kind == "url"
