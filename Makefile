@@ -174,7 +174,7 @@ bench: collection $(VBENCH)/.installed
 	  --plot docs/performance.png --plot-python $(VBENCH)/bin/python $(BENCH_ARGS)
 
 bench-smoke: collection
-	$(call step,"benchmark smoke check: request counts on a small grid, ten concurrent plays")
+	$(call step,"benchmark smoke check: request counts on a small grid and ten concurrent plays")
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
 
 clean:

@@ -21,15 +21,13 @@ def target_rows(results):
                  "%d POSTs over the grid; at most %d GET per endpoint" % (posts, get_max),
                  _yes(posts == 0 and get_max <= 1)))
 
-    first = [c["role_1"]["requests"] for c in cells]
-    post_max = max(r["per_endpoint_max"]["POST"] for r in first)
-    get_with_post = max(r["per_endpoint_get_max_with_post"] for r in first)
-    after = max(r["per_endpoint_max"]["get_after_post"] for r in first)
+    first = [c["role_1"]["requests"]["per_endpoint_max"] for c in cells]
+    post_max, before, after = (max(r[k] for r in first) for k in ("POST", "get_before_post", "get_after_post"))
     rows.append(("A changed endpoint costs at most one GET and one POST (plus one GET after the POST where "
                  "needed to report the result)",
-                 "at most %d POST and %d GETs per changed endpoint, %d of them after the POST" % (
-                     post_max, get_with_post, after),
-                 _yes(post_max <= 1 and get_with_post - after <= 1 and after <= 1)))
+                 "up to %d GETs before the POST, %d POST and %d GET after it per changed endpoint" % (
+                     before, post_max, after),
+                 _yes(post_max <= 1 and before <= 1 and after <= 1)))
 
     ratios = {k: v for k, v in targets["time_ratio"].items() if v is not None}
     if ratios:
@@ -37,7 +35,7 @@ def target_rows(results):
         rows.append(("Per endpoint, an unchanged run costs at most 1.2 times one `ansible.builtin.uri` GET task "
                      "(same run)",
                      "%.2f to %.2f times (worst: %s)" % (min(ratios.values()), ratios[worst], worst),
-                     _yes(all(r <= 1.2 for r in ratios.values()))))
+                     _yes(targets["time_ratio_met"])))
 
     for key, label in (("role_1", "first"), ("role_2", "second")):
         lin = targets["linearity"][key]
@@ -46,6 +44,11 @@ def target_rows(results):
                            for n, v in sorted(lin.items(), key=lambda kv: int(kv[0])) if v["slopes"])
         rows.append(("Wall time grows linearly in M / F (%s run)" % label, detail or "one M only",
                      _yes(all(judged) if judged else None)))
+
+    full = results["grid"]["default"]
+    rows.append(("The default grid (`make bench`) ends within 10 minutes",
+                 "%.1f minutes for %s" % (results["duration_s"] / 60.0, "the default grid" if full else "this grid"),
+                 _yes(results["duration_s"] <= 600) if full else "not measured"))
 
     conc = results.get("concurrency")
     if conc:
@@ -115,6 +118,11 @@ def write(results, path, plot_name):
         "",
         "The request counts are behaviour, not timing: `make test` asserts them on a small grid "
         "(`make bench-smoke`) together with the concurrency check. The timing targets are only reported.",
+        "",
+        "Linear growth is judged on the cost of one more server: between successive M values the wall time "
+        "per extra server may not grow by more than a quarter. With F = %d forks on %d CPUs, Ansible's workers "
+        "share the CPUs, so that cost is about the per-server CPU time divided by the number of CPUs rather "
+        "than a step every F servers." % (results["grid"]["forks"], results["machine"]["cpus"]),
         "",
         "## Setup",
         "",

@@ -2,9 +2,9 @@
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 from proctree import PeakSampler
@@ -112,8 +112,8 @@ def tail(path, lines=40):
         return "".join(handle.readlines()[-lines:])
 
 
-def make_workdir(base):
-    os.makedirs(base, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="run-", dir=base)
-    os.makedirs(os.path.join(workdir, "ansible-tmp"), exist_ok=True)
-    return workdir
+def make_workdir(path):
+    """An empty directory for a run's inventories, logs and timings (the previous run's are removed)."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(os.path.join(path, "ansible-tmp"))
+    return path
