@@ -248,13 +248,14 @@ def main():
     parser.add_argument("--plot", help="write the PNG plot to this file (needs --plot-python)")
     parser.add_argument("--plot-python", help="a Python with matplotlib, used to draw the plot")
     args = parser.parse_args()
-    grid = QUICK_GRID if args.quick else FULL_GRID
-    ns, ms = args.n or grid["n"], args.m or grid["m"]
+    defaults = QUICK_GRID if args.quick else FULL_GRID
+    ns, ms = args.n or defaults["n"], args.m or defaults["m"]
 
     started = time.monotonic()
+    grid = {"n": ns, "m": ms, "forks": args.forks,
+            "default": ns == FULL_GRID["n"] and ms == FULL_GRID["m"] and args.forks == FORKS}
     info = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "machine": machine(), "grid": {"n": ns, "m": ms, "forks": args.forks,
-                     "default": ns == FULL_GRID["n"] and ms == FULL_GRID["m"] and args.forks == FORKS}, "role_vars": ROLE_VARS}
+            "machine": machine(), "grid": grid, "role_vars": ROLE_VARS}
     workdir = runner.make_workdir(args.workdir or os.path.join(
         runner.ROOT, ".build", "bench-quick" if args.quick else "bench"))
     print("benchmark: N %s, M %s, forks %d; files in %s" % (ns, ms, args.forks, workdir), flush=True)
