@@ -188,15 +188,14 @@ def linearity(cells, approach_run):
     The slope between successive M values must not grow by more than LINEAR_SLOPE_TOLERANCE:
     linear growth in M / F, not faster.
     """
-    result = {}
+    result = []
     for n in sorted({c["n"] for c in cells}):
         points = sorted((c["m"], c[approach_run]["wall_s"]) for c in cells if c["n"] == n)
         slopes = [(t2 - t1) / float(m2 - m1) for (m1, t1), (m2, t2) in zip(points, points[1:])]
-        if len(slopes) < 2:
-            result[n] = {"points": points, "slopes": slopes, "met": None}
-            continue
-        result[n] = {"points": points, "slopes": slopes,
-                     "met": all(s2 <= LINEAR_SLOPE_TOLERANCE * max(s1, 1e-9) for s1, s2 in zip(slopes, slopes[1:]))}
+        met = None
+        if len(slopes) >= 2:
+            met = all(s2 <= LINEAR_SLOPE_TOLERANCE * max(s1, 1e-9) for s1, s2 in zip(slopes, slopes[1:]))
+        result.append({"n": n, "points": points, "slopes": slopes, "met": met})
     return result
 
 
