@@ -41,6 +41,22 @@ def go_quote(text):
     return json.dumps(text, ensure_ascii=False)
 
 
+def quote_char(char):
+    """encoding/json's quoteChar: a character in single quotes, escaped as strconv.Quote escapes it."""
+    if char == "'":
+        return "'\\''"
+    if char == '"':
+        return "'\"'"
+    escapes = {'\a': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\'}
+    if char in escapes:
+        return "'%s'" % escapes[char]
+    if ord(char) < 0x20 or ord(char) == 0x7f:
+        return "'\\x%02x'" % ord(char)
+    if char == '\ufffd':
+        return "'\\ufffd'"
+    return "'%s'" % char
+
+
 def parse_duration(text):
     """time.ParseDuration: return nanoseconds or raise ValueError with Go's message."""
     orig = text
@@ -85,7 +101,7 @@ def _fmt_frac(value, prec):
     """Digits after the point of value / 10**prec, trailing zeros removed (Go's fmtFrac)."""
     digits = ''
     printed = False
-    for _ in range(prec):
+    for _digit in range(prec):
         digit = value % 10
         printed = printed or digit != 0
         if printed:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 """An emulator of Kapacitor v1.8.3's config-override and service-test HTTP API.
 
@@ -14,7 +13,6 @@ __metaclass__ = type  # pylint: disable=invalid-name
 import argparse
 import base64
 import copy
-import fnmatch
 import gzip
 import hashlib
 import hmac
@@ -82,6 +80,8 @@ class ServerConfig:
         self.skip_overrides = bool(data.get('skip-config-overrides', False))
         self.users = {}
         for user in data.get('emulator', {}).get('users', []):
+            if not isinstance(user, dict) or not isinstance(user.get('username'), str) or not user['username']:
+                raise ConfigFileError('[[emulator.users]]: every user needs a username (string)')
             self.users[user['username']] = {
                 'password': user.get('password', ''),
                 'permissions': list(user.get('permissions', [])),
@@ -130,6 +130,8 @@ class ServerConfig:
         reuse = sec.toml_reuses_defaults and len(value) <= len(self.sections[name])
         elements = []
         for index, table in enumerate(value):
+            if not isinstance(table, dict):
+                raise schema.OptionError('expected an array of tables ([[%s]])' % name)
             start = copy.deepcopy(self.sections[name][index]) if reuse else sec.zero_element()
             elements.append(self._read_element(name, sec, table, start))
         return elements
@@ -168,11 +170,11 @@ class OverrideStore:
                 data = json.load(handle)
             self._items = dict((i, (o['options'], o['create'])) for i, o in data.get('overrides', {}).items())
 
-    def get(self, override_id):
-        if override_id not in self._items:
+    def get(self, oid):
+        if oid not in self._items:
             return None
-        text, create = self._items[override_id]
-        return {'id': override_id, 'options': gojson.loads_stored(text), 'create': create}
+        text, create = self._items[oid]
+        return {'id': oid, 'options': gojson.loads_stored(text), 'create': create}
 
     def list(self):
         return [self.get(i) for i in sorted(self._items)]
@@ -181,8 +183,8 @@ class OverrideStore:
         self._items[override['id']] = (gojson.dumps(override['options']), override['create'])
         self._save()
 
-    def delete(self, override_id):
-        self._items.pop(override_id, None)
+    def delete(self, oid):
+        self._items.pop(oid, None)
         self._save()
 
     def clear(self):
@@ -202,13 +204,13 @@ class OverrideStore:
 # ---------------------------------------------------------------------------------------------
 # Applying overrides (services/config/override/override.go)
 
-def split_id(override_id):
-    section, _sep, element = override_id.partition('/')
+def split_id(oid):
+    section, _sep, element = oid.partition('/')
     return section, element
 
 
 def apply_overrides(file_sections, overrides):
-    """Return {section: [element, ...]} sorted by element id, or raise ApiError-free ValueError."""
+    """OverrideConfig: return {section: [element, ...]} sorted by element id; errors raise ValueError."""
     sections = copy.deepcopy(file_sections)
     for override in overrides:
         section, element = split_id(override['id'])
@@ -328,9 +330,14 @@ class Kapacitor:
         if name in ('slack', 'discord'):
             workspaces = self.running.setdefault(name + '#workspaces', {})
             for item in elements:
-                workspaces[item['workspace']] = item
+                # An existing workspace is updated in place, so the "" alias of a named default sees it.
+                if item['workspace'] in workspaces:
+                    workspaces[item['workspace']].clear()
+                    workspaces[item['workspace']].update(item)
+                else:
+                    workspaces[item['workspace']] = item
                 if item['default'] and item['workspace'] != '':
-                    workspaces[''] = item
+                    workspaces[''] = workspaces[item['workspace']]
         self.running[name] = elements
 
 
@@ -418,9 +425,9 @@ def validate_update(action, section, element, has_element):
         raise ApiError(400, 'failed to apply update: invalid update action: ' + message)
     if section == '':
         invalid('must provide section name')
-    if not VALID_NAME.match(section):
+    if not VALID_NAME.fullmatch(section):
         invalid('invalid section name %s' % gojson.go_quote(section))
-    if element != '' and not VALID_NAME.match(element):
+    if element != '' and not VALID_NAME.fullmatch(element):
         invalid('invalid element name %s' % gojson.go_quote(element))
     set_delete = bool(action['set']) or bool(action['delete'])
     add, remove = bool(action['add']), bool(action['remove'])
@@ -435,7 +442,10 @@ def validate_update(action, section, element, has_element):
 
 
 def override_id(section, element):
-    return section + '/' + element
+    """sectionAndElementToID: path.Join (which cleans the path), plus a trailing slash for no element."""
+    if element == '':
+        return section + '/'
+    return posixpath.normpath(section + '/' + element)
 
 
 def overrides_for_update(state, action, section, element):
@@ -518,13 +528,51 @@ def test_entry(name, running):
             'options': service_tests.options(name, running)}
 
 
+def glob_regex(pattern):
+    """path/filepath.Match syntax (`*`, `?`, `[a-z]`, `[^x]`, `\\` escapes) as a regex; ValueError if malformed."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == '*':
+            out.append('[^/]*')
+        elif char == '?':
+            out.append('[^/]')
+        elif char == '\\':
+            if i + 1 >= len(pattern):
+                raise ValueError('syntax error in pattern')
+            i += 1
+            out.append(re.escape(pattern[i]))
+        elif char == '[':
+            end = i + 1
+            if end < len(pattern) and pattern[end] == '^':
+                end += 1
+            if end < len(pattern) and pattern[end] == ']':
+                raise ValueError('syntax error in pattern')
+            while end < len(pattern) and pattern[end] != ']':
+                end += 2 if pattern[end] == '\\' else 1
+            if end >= len(pattern):
+                raise ValueError('syntax error in pattern')
+            body = pattern[i + 1:end]
+            negate = body.startswith('^')
+            body = body[1:] if negate else body
+            out.append('[' + ('^/' if negate else '') + re.sub(r'([\[\]^])', r'\\\1', body) + ']')
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile(''.join(out) + r'\Z', re.S)
+
+
 def list_tests(state, query):
     pattern = query.get('pattern', [''])[0] or '*'
-    if re.search(r'\[[^\]]*$|\\$', pattern):
+    try:
+        matcher = glob_regex(pattern)
+    except (ValueError, re.error):
         raise ApiError(400, 'bad pattern: syntax error in pattern')
     with state.lock:
-        services = [test_entry(n, state.running) for n in service_tests.TESTERS if fnmatch.fnmatchcase(n, pattern)]
-    return 200, {'link': {'rel': 'self', 'href': TESTS_PATH}, 'services': services}
+        services = [test_entry(n, state.running) for n in service_tests.TESTERS if matcher.match(n)]
+    # An empty Go slice that was never appended to encodes as null.
+    return 200, {'link': {'rel': 'self', 'href': TESTS_PATH}, 'services': services or None}
 
 
 def get_test(state, path):
@@ -560,16 +608,16 @@ def run_test(state, path, raw_body):
 def decode_json_body(raw):
     """Decode the first JSON value of a body as Go's json.Decoder does (errors in Go's words)."""
     text = raw.decode('utf-8', 'replace')
-    if text.strip() == '':
+    if text.strip(' \t\r\n') == '':
         raise ValueError('EOF')
     try:
-        value, _end = json.JSONDecoder(parse_int=float).raw_decode(text.lstrip())
+        value, _end = json.JSONDecoder(parse_int=float).raw_decode(text.lstrip(' \t\r\n'))
     except ValueError as exc:
-        stripped = text.lstrip()
+        stripped = text.lstrip(' \t\r\n')
         pos = getattr(exc, 'pos', 0)
         if pos >= len(stripped):
             raise ValueError('unexpected EOF')
-        raise ValueError('invalid character %s looking for beginning of value' % gojson.go_quote(stripped[pos]).replace('"', "'"))
+        raise ValueError('invalid character %s looking for beginning of value' % gojson.quote_char(stripped[pos]))
     return value
 
 
@@ -605,7 +653,7 @@ def parse_jwt(token, secret):
         raise ValueError('signature is invalid')
     now = time.time()
     exp = claims.get('exp')
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and now >= exp:
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp != 0 and now >= exp:
         raise ValueError('Token is expired')
     iat = claims.get('iat')
     if isinstance(iat, (int, float)) and not isinstance(iat, bool) and now < iat:
@@ -660,7 +708,7 @@ def bearer_user(config, token, fail):
         fail('token must contain a username')
     user = config.users.get(username)
     if user is None:
-        fail('unknown user %s' % username)
+        fail('retrieving user %s from store: no user exists' % gojson.go_quote(username))
     return dict(user, name=username)
 
 
@@ -724,6 +772,19 @@ class Controls:
         unknown = sorted(set(spec) - allowed)
         if unknown:
             raise ValueError('unknown fault keys: %s' % ', '.join(unknown))
+        checks = {
+            'method': lambda v: isinstance(v, str),
+            'path': lambda v: isinstance(v, str),
+            'message': lambda v: isinstance(v, str),
+            'drop': lambda v: isinstance(v, bool),
+            'delay': lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+            'status': lambda v: isinstance(v, int) and not isinstance(v, bool) and 200 <= v <= 599,
+            'count': lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+        }
+        bad = sorted(k for k, v in spec.items() if v is not None and not checks[k](v))
+        if bad:
+            raise ValueError('invalid fault values: %s (method, path, message: strings; drop: boolean; delay: seconds >= 0; '
+                             'status: 200-599; count: >= 1)' % ', '.join(bad))
         fault = dict(spec)
         fault['regex'] = re.compile(spec.get('path') or '')
         with self.lock:
@@ -760,10 +821,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = 'kapacitor-emulator'
     sys_version = ''
 
-    # The server object carries the state: see make_server().
+    timeout = 300
+
+    def setup(self):
+        # The TLS handshake happens here, in the request's thread, so a silent client blocks nobody.
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(10)
+            self.request.do_handshake()
+            self.request.settimeout(None)
+        super(Handler, self).setup()
+
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         if self.server.verbose:
             super(Handler, self).log_message(format, *args)
+
+    def log_request(self, code='-', size='-'):
+        # The query string may carry credentials (u, p): log the path only.
+        if self.server.verbose:
+            self.log_message('"%s %s" %s', self.command, urllib.parse.urlsplit(self.path).path, code)
 
     def do_GET(self):
         self.handle_any()
@@ -787,10 +862,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.handle_any()
 
     def read_body(self):
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length) if length else b''
-        if self.headers.get('Content-Encoding', '').lower() == 'gzip' and body:
-            body = gzip.decompress(body)
+        if 'chunked' in self.headers.get('Transfer-Encoding', '').lower():
+            body = b''
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    break
+                body += self.rfile.read(size)
+                self.rfile.readline()
+        else:
+            length = int(self.headers.get('Content-Length') or 0)
+            body = self.rfile.read(length) if length else b''
+        # Kapacitor gunzips request bodies on /write only: the config API gets the bytes as sent.
         return body
 
     def handle_any(self):
@@ -817,6 +902,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     message = fault.get('message') or 'injected fault'
                     self.send_kapacitor(int(fault['status']), error_body(message, True), entry)
                     return
+        if self.command == 'OPTIONS' and clean_path(path) == path:
+            # Kapacitor's CORS filter answers every OPTIONS request itself, before authentication.
+            self.send_options(entry)
+            return
         try:
             status, body = self.route(path, query, raw)
         except DropConnection:
@@ -857,26 +946,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
         raise ApiError(404, 'Not Found')
 
     def send_kapacitor(self, status, body, entry):
-        data = body.encode('utf-8') if body is not None else b''
+        if entry is not None:
+            entry['status'] = status
+        data = body.encode('utf-8') if body is not None and status not in (204, 304) and status >= 200 else b''
+        self.log_request(status)
         self.send_response_only(status)
         self.send_header('Date', self.date_time_string())
         self.send_header('Request-Id', str(uuid.uuid1()))
         self.send_header('X-Kapacitor-Version', VERSION)
+        self.send_header('Content-Type', 'application/json; charset=utf-8')
+        self.send_cors_headers()
         if data:
-            self.send_header('Content-Type', 'application/json; charset=utf-8')
             if self.server.state.config.gzip and 'gzip' in self.headers.get('Accept-Encoding', ''):
                 data = gzip.compress(data)
                 self.send_header('Content-Encoding', 'gzip')
-        if status != 204 and status >= 200:
+        if status not in (204, 304) and status >= 200:
             self.send_header('Content-Length', str(len(data)))
         self.end_headers()
         if data and self.command != 'HEAD':
             self.wfile.write(data)
+
+    def send_options(self, entry):
         if entry is not None:
-            entry['status'] = status
+            entry['status'] = 200
+        self.log_request(200)
+        self.send_response_only(200)
+        self.send_header('Date', self.date_time_string())
+        self.send_header('Request-Id', str(uuid.uuid1()))
+        self.send_cors_headers()
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+
+    def send_cors_headers(self):
+        if self.headers.get('Origin'):
+            self.send_header('Access-Control-Allow-Origin', self.headers['Origin'])
+            self.send_header('Access-Control-Allow-Methods', 'DELETE, GET, OPTIONS, POST, PATCH')
+            self.send_header('Access-Control-Allow-Headers', 'Accept, Accept-Encoding, Authorization, Content-Length, Content-Type, '
+                                                             'X-CSRF-Token, X-HTTP-Method-Override')
 
     def send_redirect(self, location, entry):
+        if entry is not None:
+            entry['status'] = 301
         body = ('<a href="%s">Moved Permanently</a>.\n\n' % location).encode() if self.command in ('GET', 'HEAD') else b''
+        self.log_request(301)
         self.send_response_only(301)
         self.send_header('Date', self.date_time_string())
         self.send_header('Location', location)
@@ -886,8 +998,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if body and self.command != 'HEAD':
             self.wfile.write(body)
-        if entry is not None:
-            entry['status'] = 301
 
     def drop(self):
         self.close_connection = True
@@ -982,6 +1092,11 @@ class Server(http.server.ThreadingHTTPServer):
         self.verbose = verbose
         http.server.ThreadingHTTPServer.__init__(self, address, Handler)
 
+    def handle_error(self, request, client_address):
+        # Clients that hang up or fail the TLS handshake are not the server's problem.
+        if self.verbose or not isinstance(sys.exc_info()[1], (OSError, ssl.SSLError)):
+            http.server.ThreadingHTTPServer.handle_error(self, request, client_address)
+
 
 def parse_listen(value):
     host, sep, port = value.rpartition(':')
@@ -1014,7 +1129,7 @@ def main(argv=None):
     if args.tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         scheme = 'https'
     host, port = server.server_address[:2]
     if args.port_file:

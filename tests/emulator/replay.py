@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 """Replay Kapacitor's own server tests (as data) on the emulator.
 
@@ -116,8 +115,8 @@ def replay_update_case(case, label):
             name = '%s update %d%s' % (label, index, ' (%s)' % update['name'] if update.get('name') else '')
             response = kapacitor.request(update['method'], update['path'], update['body'])
             if response.status != update['expected_status']:
-                failures.append('%s: POST %s answered %s, expected %s: %s' % (name, update['path'], response.status,
-                                                                          update['expected_status'], response.text))
+                failures.append('%s: POST %s answered %s, expected %s: %s' % (
+                    name, update['path'], response.status, update['expected_status'], response.text))
                 continue
             problems = validate(kapacitor, case['section'], '/kapacitor/v1/config/' + case['section'], update['element_get_path'],
                                 update['expected_section'], update['expected_element'])

@@ -18,7 +18,11 @@ import urllib.request
 
 from gojson import go_quote, json_kind
 
-LEVELS = ('OK', 'INFO', 'WARNING', 'CRITICAL')
+# alert.Level's UnmarshalText looks the text up in "OKINFOWARNINGCRITICAL" (so "" is OK, case matters).
+LEVEL_TEXT = 'OKINFOWARNINGCRITICAL'
+LEVEL_OFFSETS = (0, 2, 6, 13)
+# mqtt.QoSLevel's UnmarshalText: Kapacitor spells the third level "exactly-one" (it writes "exactly-once").
+QOS_LEVELS = ('at-most-once', 'at-least-once', 'exactly-one')
 EVENT_DATA = {'Name': '', 'TaskName': '', 'Group': '', 'Tags': {}, 'Fields': {}, 'Result': {'series': None},
               'Recoverable': False, 'Category': ''}
 DISCOVERY = ('azure', 'consul', 'dns', 'ec2', 'file-discovery', 'gce', 'marathon', 'nerve', 'serverset',
@@ -187,9 +191,9 @@ def decode_options(name, running, body):
         if bad:
             raise TestDecodeError('json: cannot unmarshal %s into Go struct field testOptions.%s of type %s' % (
                 json_kind(value), key, GO_TYPES[kind]))
-        if kind == 'level' and value.upper() not in LEVELS:
-            raise TestDecodeError('unknown alert level %s' % go_quote(value))
-        if kind == 'qos' and value.lower() not in ('at-most-once', 'at-least-once', 'exactly-once', 'exactly-one'):
+        if kind == 'level' and LEVEL_TEXT.find(value) not in LEVEL_OFFSETS:
+            raise TestDecodeError("unknown alert level '%s'" % value)
+        if kind == 'qos' and value not in QOS_LEVELS:
             raise TestDecodeError('invalid QoS')
         values[key] = int(value) if kind == 'int' else value
     return values
