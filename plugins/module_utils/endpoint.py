@@ -256,7 +256,13 @@ def plan_present(handler, name, desired, element, elements, update_secrets):
             plan.diff_before[key] = _diff_value(option, collections.OrderedDict((k, current_obj.get(k)) for k in value))
             plan.diff_after[key] = _diff_value(option, value)
             if delta:
-                changes[oname] = _object_wire(option, delta)
+                # Kapacitor stores the object sent as the option's override, replacing an earlier one, and
+                # merges it into the kapacitor.conf value: send every field's current value with the
+                # changes, or fields set by an earlier run would fall back to kapacitor.conf.
+                full = collections.OrderedDict(
+                    (k, v) for k, v in current_obj.items() if v is not None and _field(option, k) is not None)
+                full.update(value)
+                changes[oname] = _object_wire(option, full)
                 predicted[oname] = _predict(option, before, delta)
             continue
         equal = _equal(option, value, before)
@@ -288,7 +294,8 @@ def _predict(option, before, value):
     if option.secret == H.REDACTED:
         return not V.is_empty_secret(value)
     if option.type == H.OBJECT:
-        merged = collections.OrderedDict(V.normalise_current(option.type, before, option.fields) or {})
+        # Kapacitor merges the given fields into the object and renders the others unchanged.
+        merged = collections.OrderedDict(before or {})
         merged.update(value)
         return merged
     return value

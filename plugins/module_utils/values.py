@@ -283,7 +283,8 @@ def zero_value(type_, fields=None):
     if type_ == H.DURATION:
         return "0s"
     if type_ == H.OBJECT:
-        return collections.OrderedDict((f.name, zero_value(f.type)) for f in fields)
+        # Fields that are lists, maps or pointers (default null) stay null.
+        return collections.OrderedDict((f.name, None if f.default is None else zero_value(f.type)) for f in fields)
     return None  # lists and maps
 
 

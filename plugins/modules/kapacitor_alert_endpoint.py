@@ -72,8 +72,10 @@ options:
         integers given to string options are sent as strings. Durations are Go duration strings such as V(90s),
         V(1m30s) or V(1h); V(60s), V(1m) and V(1m0s) are the same value.
       - Lists replace the whole list; an empty list V([]) and an unset list are the same. HTTP POST C(config.headers)
-        replaces the whole map; the fields of Zenoss C(config.severity_map), HTTP POST C(config.basic_auth) and Kafka
-        C(config.SASLAuth) are merged, fields left out are kept.
+        replaces the whole map. The fields of Zenoss C(config.severity_map) and Kafka C(config.SASLAuth) are merged;
+        fields left out keep their current values (the module sends them again, because Kapacitor would otherwise
+        reset them to C(kapacitor.conf)). HTTP POST C(config.basic_auth) is redacted, so its current fields are
+        unknown; give both C(username) and C(password).
       - V(null) is never a value (an option written with nothing after the colon is null) and is refused.
       - The element key (V(workspace), V(id), V(name), V(endpoint)) is not part of O(config); it is O(name).
       - Ignored when O(state=absent).

@@ -62,8 +62,9 @@ def client(outcomes, **kwargs):
 
 
 def test_request_options_and_json():
-    c, req, unused_sleeps = client([Response(b'{"a": 1}'), Response(b"")], username="u", password="p", timeout=5,
-                       validate_certs=False, ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem", use_proxy=False)
+    options = dict(username="u", password="p", timeout=5, validate_certs=False, ca_path="/ca.pem", client_cert="/c.pem",
+                   client_key="/k.pem", use_proxy=False)
+    c, req, unused_sleeps = client([Response(b'{"a": 1}'), Response(b"")], **options)
     assert c.get("/config/smtp/") == {"a": 1}
     assert c.post("/config/smtp/", {"set": {"enabled": True}}) is None
     assert req.calls[0][:2] == ("GET", "https://kapacitor.example:9092/kapacitor/v1/config/smtp/")

@@ -112,8 +112,10 @@ def test_kafka_sasl_merges_per_field_and_masks_secrets():
     result = run(kap, "kafka", "main", {"SASLAuth": {"SASLUsername": "u", "SASLPassword": "pw-SECRET",
                                                      "SASLMechanism": "PLAIN", "SASLOAUTHExpiryMargin": "10s"}})
     # ExpiryMargin already equals Kapacitor's default (10s as nanoseconds): not sent.
-    assert kap.posts()[-1] == ("POST", "/config/kafka/main", {"set": {"SASLAuth": {
-        "SASLUsername": "u", "SASLPassword": "pw-SECRET", "SASLMechanism": "PLAIN"}}})
+    sent = kap.posts()[-1][2]["set"]["SASLAuth"]
+    assert (sent["SASLUsername"], sent["SASLPassword"], sent["SASLMechanism"]) == ("u", "pw-SECRET", "PLAIN")
+    # Unchanged fields go too, null ones never; the nanosecond duration goes as a Go duration string.
+    assert sent["SASLOAUTHExpiryMargin"] == "10s" and "SASLVersion" not in sent and sent["SASLGSSAPIRealm"] == ""
     assert "pw-SECRET" not in repr(result)
     assert result["endpoint"]["secrets"]["SASLAuth.SASLPassword"] == "set"
     assert result["endpoint"]["config"]["SASLAuth"]["SASLUsername"] == "u"
@@ -121,10 +123,12 @@ def test_kafka_sasl_merges_per_field_and_masks_secrets():
     assert not run(kap, "kafka", "main", {"SASLAuth": {"SASLPassword": "pw-SECRET"}})["changed"]
 
 
-def test_zenoss_severity_map_sends_only_changed_keys():
+def test_zenoss_severity_map_sends_every_key_with_a_change():
     kap = FakeKapacitor()
     result = run(kap, "zenoss", None, {"severity_map": {"ok": "Clear", "critical": 5}})
-    assert kap.posts() == [("POST", "/config/zenoss/", {"set": {"severity-map": {"critical": 5}}})]
+    # Every field goes with the change: Kapacitor replaces the stored override of the option.
+    assert kap.posts() == [("POST", "/config/zenoss/", {"set": {"severity-map": {
+        "ok": "Clear", "info": "Info", "warning": "Warning", "critical": 5}}})]
     assert result["endpoint"]["config"]["severity_map"] == {"ok": "Clear", "info": "Info", "warning": "Warning",
                                                             "critical": 5}
 

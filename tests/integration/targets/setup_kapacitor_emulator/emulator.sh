@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# Helpers for integration targets that run against the Kapacitor emulator in tests/emulator.
+# Source it from a target's runme.sh (whose aliases name needs/target/setup_kapacitor_emulator):
+#
+#   source ../setup_kapacitor_emulator/emulator.sh
+#   emulator_start PLAIN_URL                       # http://127.0.0.1:<free port>, with test controls
+#   emulator_start TLS_URL --config my.conf --tls-cert c.pem --tls-key k.pem
+#   emulator_make_cert "$dir"                      # throwaway CA (ca.pem) and server cert for 127.0.0.1
+#   emulator_token SECRET USERNAME                 # prints an HS256 JWT that Kapacitor accepts
+#
+# Every emulator started is stopped when the sourcing script exits.
+
+EMULATOR_PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
+EMULATOR_PIDS=()
+EMULATOR_WORK=$(mktemp -d "${TMPDIR:-/tmp}/kapacitor-emulator.XXXXXX")
+
+# The collection root holds tests/emulator; ansible-test runs targets from a copy inside it.
+emulator_collection_root() {
+  local dir
+  dir=$(pwd)
+  while [[ $dir != / ]]; do
+    if [[ -f $dir/tests/emulator/kapacitor_emulator.py && -f $dir/galaxy.yml ]]; then
+      echo "$dir"
+      return 0
+    fi
+    dir=$(dirname "$dir")
+  done
+  echo "emulator.sh: no tests/emulator/kapacitor_emulator.py above $(pwd)" >&2
+  return 1
+}
+
+EMULATOR_SCRIPT=$(emulator_collection_root)/tests/emulator/kapacitor_emulator.py
+
+emulator_stop_all() {
+  local pid
+  for pid in "${EMULATOR_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$EMULATOR_WORK"
+}
+trap emulator_stop_all EXIT
+
+emulator_start() {
+  local var=$1
+  shift
+  local scheme=http arg n log port_file
+  for arg in "$@"; do
+    [[ $arg == --tls-cert ]] && scheme=https
+  done
+  n=${#EMULATOR_PIDS[@]}
+  port_file=$EMULATOR_WORK/port.$n
+  log=$EMULATOR_WORK/emulator.$n.log
+  "$EMULATOR_PYTHON" "$EMULATOR_SCRIPT" --listen 127.0.0.1:0 --port-file "$port_file" --test-controls "$@" >"$log" 2>&1 &
+  EMULATOR_PIDS+=($!)
+  for _ in $(seq 100); do
+    [[ -s $port_file ]] && break
+    if ! kill -0 "${EMULATOR_PIDS[$n]}" 2>/dev/null; then
+      echo "emulator_start: the emulator exited:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  if [[ ! -s $port_file ]]; then
+    echo "emulator_start: no port after 10 s" >&2
+    cat "$log" >&2
+    return 1
+  fi
+  printf -v "$var" '%s://127.0.0.1:%s' "$scheme" "$(cat "$port_file")"
+  export "${var?}"
+}
+
+emulator_make_cert() {
+  local dir=$1
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=tickstack test CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -addext "subjectKeyIdentifier=hash" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+      "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+      "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid,issuer" > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+      -extfile server.ext 2>/dev/null
+  )
+}
+
+emulator_token() {
+  "$EMULATOR_PYTHON" - "$1" "$2" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+def enc(data):
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).rstrip(b"=").decode()
+head = enc({"alg": "HS256", "typ": "JWT"}) + "." + enc({"username": sys.argv[2], "exp": int(time.time()) + 3600})
+sig = hmac.new(sys.argv[1].encode(), head.encode(), hashlib.sha256).digest()
+print(head + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode())
+PY
+}
