@@ -143,7 +143,7 @@ build: collection
 
 importer: build $(VGI)/.installed
 	$(call step,"galaxy-importer")
-	cd $(DIST) && $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
+	cd $(DIST) && PATH=$(VGI)/bin:$(PATH) $(VGI)/bin/python -m galaxy_importer.main $(TARBALL) | tee $(BUILD)/importer.log
 	! grep -E '^(ERROR|WARNING)' $(BUILD)/importer.log
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -72,14 +73,15 @@ def _read(path):
 
 
 def playbook(workdir, name, *args, show=True):
-    """Runs tickstack.kapacitor.<name>; returns its output and the recap counts of the demo host."""
+    """Runs tickstack.kapacitor.<name>; returns the recap counts of the demo host."""
     env = dict(os.environ)
     # Only what changed or failed: ok and skipped lines would be pages of noise.
     env.update(ANSIBLE_DISPLAY_OK_HOSTS="false", ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
                ANSIBLE_FORCE_COLOR="true" if sys.stdout.isatty() else "false",
                ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_STDOUT_CALLBACK="default")
     cmd = ["ansible-playbook", "tickstack.kapacitor." + name, "-i", os.path.join(workdir, "inventory.yml")] + list(args)
-    print("    $ %s" % " ".join(cmd[:2] + [a for a in cmd[2:] if not a.startswith(workdir)]), flush=True)
+    shown = shlex.join(cmd).replace(workdir + os.sep, "").replace(ROOT + os.sep, "")
+    print("    $ %s" % shown, flush=True)
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
     plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
@@ -89,7 +91,22 @@ def playbook(workdir, name, *args, show=True):
         raise DemoError("ansible-playbook tickstack.kapacitor.%s failed (exit status %d)" % (name, proc.returncode))
     if show:
         print(indent(_without_recap(output)))
-    return plain, {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))}
+    counts = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))}
+    counts["items"] = _changed_items(plain)
+    return counts
+
+
+def _changed_items(plain):
+    """The endpoints each task reported changed, by the name of the task."""
+    items, task = {}, None
+    for line in plain.split("\n"):
+        banner = re.match(r"^(?:TASK|RUNNING HANDLER) \[[^:]*: (.*?)\] \**$", line)
+        if banner:
+            task = banner.group(1)
+        item = re.match(r"^changed: \[%s\] => \(item=(.*)\)$" % re.escape(HOST), line)
+        if item and task:
+            items.setdefault(task, []).append(item.group(1))
+    return items
 
 
 def _without_recap(output):
@@ -104,6 +121,23 @@ def _without_recap(output):
     return "\n".join(lines)
 
 
+def _export_summary(text, path, workdir):
+    """The file's header, its first endpoint, and the names of the others."""
+    lines = text.rstrip("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("- handler:")]
+    if not starts:
+        raise DemoError("the export lists no endpoint:\n" + text)
+    names = []
+    for i in starts:
+        name = re.match(r"^  name: (.*)$", lines[i + 1]) if i + 1 < len(lines) else None
+        names.append(lines[i].split(":", 1)[1].strip() + ("/" + name.group(1).strip("'\"") if name else ""))
+    end = starts[1] if len(starts) > 1 else len(lines)
+    shown = ["%s:" % os.path.relpath(path, workdir)] + lines[:end]
+    if len(starts) > 1:
+        shown.append("# ... and %d more endpoints: %s" % (len(starts) - 1, ", ".join(names[1:])))
+    return "\n".join(shown)
+
+
 def run(workdir):
     say("Starting the Kapacitor emulator (tests/emulator/kapacitor_emulator.py)")
     emulator, url = start_emulator(workdir)
@@ -114,22 +148,24 @@ def run(workdir):
                     "      ansible_python_interpreter: %s\n      kapacitor_url: %s\n" % (HOST, sys.executable, url))
 
         say("First run: configure the endpoints of examples/alert_endpoints.yml (--diff; secrets masked)")
-        _, counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "--diff")
-        if counts.get("changed", 0) == 0:
-            raise DemoError("the first run changed nothing on a fresh emulator")
-        good("changed=%d: endpoints written, then a test alert through each one that changed" % counts["changed"])
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "--diff")
+        written = counts["items"].get("Apply each alert endpoint that differs", [])
+        tested = counts["items"].get("Send a test alert", [])
+        if len(written) != 7 or sorted(tested) != sorted(written):
+            raise DemoError("expected 7 endpoints written and a test alert through each; got %s written, %s tested" % (written, tested))
+        good("%d endpoints written, then a test alert through each: %s" % (len(written), ", ".join(written)))
 
         say("Second run, same vars: nothing may change")
-        _, counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, show=False)
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, show=False)
         if counts.get("changed") != 0:
             raise DemoError("the second run reported changed=%s; it must be 0" % counts.get("changed"))
         good("ok=%d changed=0: idempotent, and no test alert sent" % counts["ok"])
 
         say("Send a test alert through the Slack workspace 'ops' (Chronograf's 'Send Test Alert')")
         endpoint = '{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "ops", "test_options": {"message": "Hello from make demo"}}]}'
-        _, counts = playbook(workdir, "send_test_alerts", "-e", endpoint)
-        if counts.get("changed") != 1:
-            raise DemoError("expected one test alert, the playbook reported changed=%s" % counts.get("changed"))
+        counts = playbook(workdir, "send_test_alerts", "-e", endpoint)
+        if counts["items"].get("Send a test alert") != ["slack/ops"]:
+            raise DemoError("expected one test alert through slack/ops, got %s" % counts["items"])
         good("Kapacitor accepted the test alert")
 
         say("Export the endpoints to a vars file (secrets are never exported)")
@@ -139,9 +175,8 @@ def run(workdir):
             text = f.read()
         if "placeholder" in text:
             raise DemoError("a secret from examples/alert_endpoints.yml appears in the export")
-        lines = text.rstrip("\n").split("\n")
-        print(indent("\n".join(lines[:40] + (["... (%d more lines)" % (len(lines) - 40)] if len(lines) > 40 else []))))
-        _, counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + export, show=False)
+        print(indent(_export_summary(text, export, workdir)))
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + export, show=False)
         if counts.get("changed") != 0:
             raise DemoError("applying the export to the same server reported changed=%s; it must be 0" % counts.get("changed"))
         good("applied back to the same server: changed=0")

@@ -25,13 +25,12 @@ kapacitor:
 EOF
 
 step() { printf '\n=== %s\n' "$*"; }
-fail() { echo "FAILED: $*" >&2; exit 1; }
+# On failure, the output of the last playbook run and the reason.
+fail() { cat "$work/out"; echo "FAILED: $*" >&2; exit 1; }
 # play PLAYBOOK ARGS...: runs a playbook of the collection; its output is kept in $work/out.
 play() {
-  local rc=0
-  ansible-playbook "tickstack.kapacitor.$1" -i "$work/inventory.yml" "${@:2}" > "$work/out" 2>&1 || rc=$?
-  cat "$work/out"
-  return $rc
+  echo "ansible-playbook tickstack.kapacitor.$*"
+  ansible-playbook "tickstack.kapacitor.$1" -i "$work/inventory.yml" "${@:2}" > "$work/out" 2>&1
 }
 recap() { grep -E "^kap-a +: ok=[0-9]+ +changed=$1 +unreachable=0 +failed=0" "$work/out" > /dev/null || fail "expected changed=$1"; }
 writes() { "$python" requests.py "$url" writes; }
@@ -43,49 +42,48 @@ expect_writes() {
 }
 
 step "check mode predicts changes and writes nothing"
-play configure_alert_endpoints -e @endpoints.yml --check
+play configure_alert_endpoints -e @endpoints.yml --check || fail "the run failed"
 grep -q 'changed: \[kap-a\] => (item=slack/ops)' "$work/out" || fail "check mode did not predict the slack change"
 expect_writes ""
 
 step "first run: one write per endpoint, test alerts through the enabled ones that changed"
-play configure_alert_endpoints -e @endpoints.yml --diff
+play configure_alert_endpoints -e @endpoints.yml --diff || fail "the run failed"
 recap '[1-9][0-9]*'
 expect_writes "/kapacitor/v1/config/kafka /kapacitor/v1/config/slack /kapacitor/v1/config/smtp/ /kapacitor/v1/config/teams/ /kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
 grep -q 'skipping: \[kap-a\] => (item=teams)' "$work/out" || fail "the disabled teams endpoint was not skipped"
 
 step "second run changes nothing and sends nothing"
 clear_log
-play configure_alert_endpoints -e @endpoints.yml
+play configure_alert_endpoints -e @endpoints.yml || fail "the run failed"
 recap 0
 expect_writes ""
 
 step "send_test_alerts: the listed endpoints that are enabled"
-play send_test_alerts -e @endpoints.yml
+play send_test_alerts -e @endpoints.yml || fail "the run failed"
 expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
 
 step "send_test_alerts with no list: every enabled endpoint of the server"
 clear_log
-play send_test_alerts
+play send_test_alerts || fail "the run failed"
 expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
 
 step "export writes a vars file without secrets"
 clear_log
-play export_alert_endpoints -e kapacitor_alert_endpoints_export_dir="$work/export"
+play export_alert_endpoints -e kapacitor_alert_endpoints_export_dir="$work/export" || fail "the run failed"
 export_file=$work/export/kap-a.yml
 [[ $(stat -c %a "$export_file") == 600 ]] || fail "export file mode is not 600"
-cat "$export_file"
 grep -q '^kapacitor_alert_endpoints:' "$export_file" || fail "export has no kapacitor_alert_endpoints"
 if grep -E 'secret-(3f9a|7c21)' "$export_file"; then fail "a secret was exported"; fi
 grep -q 'slack/ops url' "$export_file" || fail "the export does not list the Slack secret as set"
 expect_writes ""
 
 step "the export applied to the same server changes nothing"
-play configure_alert_endpoints -e @"$export_file"
+play configure_alert_endpoints -e @"$export_file" || fail "the run failed"
 recap 0
 expect_writes ""
 
 step "update_secrets=always sends the secrets again, and no secret reaches the output even at -vvv --diff"
-play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_update_secrets=always -vvv --diff
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_update_secrets=always -vvv --diff || fail "the run failed"
 recap '[1-9][0-9]*'
 if grep -E 'secret-(3f9a|7c21)' "$work/out"; then fail "a secret reached the output"; fi
 clear_log
@@ -105,7 +103,7 @@ grep -q 'slak' "$work/out" || fail "the error does not name the handler"
 expect_writes ""
 
 step "kapacitor_hosts picks another group"
-play configure_alert_endpoints -e @endpoints.yml -e kapacitor_hosts=no_such_group
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_hosts=no_such_group || fail "the run failed"
 grep -q 'no hosts matched' "$work/out" || fail "kapacitor_hosts was not used"
 
 echo "all playbook checks passed"

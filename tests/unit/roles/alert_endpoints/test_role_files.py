@@ -101,7 +101,7 @@ def test_playbooks_use_existing_entry_points(playbook):
     play = plays[0]
     assert play["hosts"] == "{{ kapacitor_hosts | default('kapacitor') }}"
     assert play["gather_facts"] is False
-    calls = [r for r in play.get("roles", [])] + [t["ansible.builtin.import_role"] for t in play.get("tasks", [])]
+    calls = list(play.get("roles", [])) + [t["ansible.builtin.import_role"] for t in play.get("tasks", [])]
     assert len(calls) == 1
     call = calls[0]
     name = call.get("role") or call.get("name")
