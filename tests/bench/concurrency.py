@@ -7,11 +7,14 @@ play sets to the same value. mqtt stays out: Kapacitor itself refuses a second m
 the default, so ten plays adding brokers would fail for a reason that has nothing to do with
 concurrency.
 
-After the ten plays, every element must hold exactly what its play asked and smtp must hold every
-play's option. Then the ten plays run again at once and must change nothing and send no POST.
+After the ten plays, each list section must hold exactly its default element and the ten plays'
+elements, every element what its play asked and nothing of another play's, and smtp every play's
+option. Then the ten plays run again at once and must change nothing and send no POST.
 """
 import concurrent.futures
+import json
 import os
+import re
 
 import runner
 from catalogue import role_endpoint
@@ -92,6 +95,11 @@ def check_state(emulator):
                 if options.get(option) != value:
                     problems.append("%s/%s: %s is %r, play %d asked for %r" % (
                         endpoint["handler"], endpoint.get("name", ""), option, options.get(option), index, value))
+            if endpoint["handler"] != "smtp":
+                # Nothing of another play's may have landed in this play's element.
+                strangers = set(re.findall(r"team\d\d", json.dumps(options))) - {endpoint["name"]}
+                if strangers:
+                    problems.append("%s/%s holds values of %s" % (endpoint["handler"], endpoint["name"], sorted(strangers)))
     return problems
 
 
