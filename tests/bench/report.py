@@ -112,6 +112,16 @@ def ratio_rows(cells, ratios):
     return rows
 
 
+def task_rows(cells):
+    """Where the time of each role run goes, task by task, in the largest cell."""
+    cell = max(cells, key=lambda c: (c["n"] * c["m"], c["n"]))
+    rows = []
+    for key, label in RUNS[:2]:
+        for task in cell[key]["tasks"]:
+            rows.append("| %s | %s | %.2f |" % (label, task["name"], task["seconds"]))
+    return cell, rows
+
+
 def sequences(cells):
     """The requests that two endpoints (a section, a list element) cost in the biggest cell."""
     cell = max(cells, key=lambda c: (c["n"], c["m"]))
@@ -200,6 +210,17 @@ def write(results, path, plot_name):
         "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += baseline_rows(cells)
+    cell, rows = task_rows(cells)
+    lines += [
+        "",
+        "## Where the time goes",
+        "",
+        "Task by task, N=%d and M=%d (a task ends when the last host has finished it):" % (cell["n"], cell["m"]),
+        "",
+        "| run | task | seconds |",
+        "| --- | --- | ---: |",
+    ]
+    lines += rows
     lines += [
         "",
         "## What an endpoint costs, request by request",
