@@ -229,12 +229,18 @@ def parse_list(text):
     return [int(x) for x in text.split(",") if x.strip()]
 
 
+def parse_cells(text):
+    return [[int(v) for v in cell.lower().split("x")] for cell in text.split(",") if cell.strip()]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="the small grid of the smoke check: N %s, M %s" % (
         QUICK_GRID["n"], QUICK_GRID["m"]))
     parser.add_argument("--n", type=parse_list, help="endpoint counts, comma separated (default %s)" % FULL_GRID["n"])
     parser.add_argument("--m", type=parse_list, help="server counts, comma separated (default %s)" % FULL_GRID["m"])
+    parser.add_argument("--skip", type=parse_cells, default=[],
+                        help="cells of the grid to leave out, as NxM, comma separated (e.g. 21x50)")
     parser.add_argument("--forks", type=int, default=FORKS)
     parser.add_argument("--collections-path", required=True,
                         help="directory holding ansible_collections/tickstack/kapacitor (make stages one in .build)")
@@ -251,8 +257,8 @@ def main():
     ns, ms = args.n or defaults["n"], args.m or defaults["m"]
 
     started = time.monotonic()
-    grid = {"n": ns, "m": ms, "forks": args.forks,
-            "default": ns == FULL_GRID["n"] and ms == FULL_GRID["m"] and args.forks == FORKS}
+    grid = {"n": ns, "m": ms, "forks": args.forks, "skipped": args.skip,
+            "default": ns == FULL_GRID["n"] and ms == FULL_GRID["m"] and args.forks == FORKS and not args.skip}
     info = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(), "grid": grid, "role_vars": ROLE_VARS}
     workdir = runner.make_workdir(args.workdir or os.path.join(
@@ -264,7 +270,8 @@ def main():
     try:
         for n in ns:
             for m in ms:
-                cells.append(run_cell(n, emulators[:m], workdir, env))
+                if [n, m] not in args.skip:
+                    cells.append(run_cell(n, emulators[:m], workdir, env))
     finally:
         runner.stop_emulators(emulators)
     concurrency_result = None
@@ -275,6 +282,7 @@ def main():
             concurrency_result["first_round_wall_s"], concurrency_result["second_round_wall_s"],
             len(concurrency_result["problems"])), flush=True)
     info["duration_s"] = time.monotonic() - started
+    info["machine"]["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results = dict(info, cells=cells, concurrency=concurrency_result, targets=evaluate(cells, concurrency_result))
 
     results_path = args.results or os.path.join(workdir, "results.json")

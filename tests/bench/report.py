@@ -164,11 +164,18 @@ def write(results, path, plot_name):
         "",
         "## Setup",
         "",
-        "- Grid: N in %s endpoints per server, M in %s servers, forks F = %d; the whole run took %.0f s "
-        "(%.1f minutes)." % (grid["n"], grid["m"], grid["forks"], results["duration_s"], results["duration_s"] / 60.0),
-        "- Machine: %d CPUs, %s, Python %s, %s; load average %s when the run started." % (
+        "- Grid: N in %s endpoints per server, M in %s servers%s, forks F = %d; the whole run took %.0f s "
+        "(%.1f minutes)." % (grid["n"], grid["m"],
+                             "".join(" (without N=%d M=%d)" % tuple(c) for c in grid.get("skipped", [])),
+                             grid["forks"], results["duration_s"], results["duration_s"] / 60.0),
+        "- Machine: %d CPUs, %s, Python %s, %s; load average (1, 5, 15 minutes) %s when the run started and %s "
+        "when it ended: the machine %s." % (
             machine["cpus"], machine["platform"], machine["python"], machine["ansible"],
-            " / ".join("%.2f" % x for x in machine["load_at_start"])),
+            " / ".join("%.2f" % x for x in machine["load_at_start"]),
+            " / ".join("%.2f" % x for x in machine.get("load_at_end", [])),
+            "was quiet" if machine["load_at_start"][0] < 1.0 else
+            "was busy with other work, so times are longer and noisier than on a quiet machine; the request "
+            "counts are not affected"),
         "- Role variables: %s: test alerts are never sent, so every number is the cost of the "
         "converge alone." % ", ".join("`%s: %s`" % kv for kv in sorted(results["role_vars"].items())),
         "",
