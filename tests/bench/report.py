@@ -10,6 +10,8 @@ def _per_endpoint(run, n, m, method):
 
 
 RUNS = (("role_1", "role, first"), ("role_2", "role, second"), ("uri_1", "uri, first"), ("uri_2", "uri, second"))
+
+
 def default_cells(results):
     grid = results["default_grid"]
     return [(n, m) for n in grid["n"] for m in grid["m"]]
