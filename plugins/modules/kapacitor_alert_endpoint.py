@@ -139,8 +139,6 @@ seealso:
   - name: Kapacitor config API
     description: Kapacitor's documentation of the API that overrides configuration.
     link: https://docs.influxdata.com/kapacitor/v1/working/api/#overriding-configurations
-  - module: tickstack.kapacitor.kapacitor_alert_endpoint_info
-  - module: tickstack.kapacitor.kapacitor_test_alert
 """
 
 EXAMPLES = r"""

@@ -41,7 +41,7 @@ enabled = false
 CONF
 
 emulator_start PLAIN_URL
-emulator_start SECURED_URL --config "$work/secured.conf" --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server.key"
+emulator_start SECURED_URL --config "$work/secured.conf" --tls-cert "$work/tls/server.pem" --tls-key "$work/tls/server-key.pem"
 emulator_start LOCKED_URL --config "$work/locked.conf"
 jwt=$(emulator_token "$shared_secret" ansible)
 
@@ -65,21 +65,23 @@ play() {
 }
 
 start=$SECONDS
-for playbook in ${PLAYBOOKS:-handlers.yml}; do
+for playbook in ${PLAYBOOKS:-handlers.yml secrets.yml bad_input.yml faults.yml connection.yml}; do
   play "$playbook"
 done
+KAPACITOR_URL=$SECURED_URL KAPACITOR_USERNAME=ansible KAPACITOR_PASSWORD=$kapacitor_password play env.yml
 
 # No secret may appear anywhere: not at -vvv, not in a diff, not in the log file.
 leaks=0
-while IFS= read -r secret; do
+while IFS='=' read -r name secret; do
   [[ -z $secret ]] && continue
   for file in "$stdout" "$ANSIBLE_LOG_PATH"; do
     if grep -qF -- "$secret" "$file"; then
-      echo "LEAK: a secret from vars/secrets.yml appears in $(basename "$file")" >&2
+      echo "LEAK: the secret $name appears in $(basename "$file")" >&2
+      [[ -n ${KEEP_LEAKS:-} ]] && cp "$file" "$KEEP_LEAKS.$(basename "$file")"
       leaks=$((leaks + 1))
     fi
   done
-done < <(sed -n 's/^  [a-z0-9_]*: "\(.*\)"$/\1/p' vars/secrets.yml; echo "$jwt"; echo "$shared_secret")
+done < <(sed -n 's/^  \([a-z0-9_]*\): "\(.*\)"$/\1=\2/p' vars/secrets.yml; echo "jwt=$jwt"; echo "shared_secret=$shared_secret")
 [[ $leaks == 0 ]]
 [[ -s $ANSIBLE_LOG_PATH ]]
 echo "secret scan: $(sed -n 's/^  [a-z0-9_]*: "\(.*\)"$/\1/p' vars/secrets.yml | wc -l) secrets + token, $(wc -c < "$stdout") bytes of output, none leaked"

@@ -4,8 +4,8 @@
 #
 #   source ../setup_kapacitor_emulator/emulator.sh
 #   emulator_start PLAIN_URL                       # http://127.0.0.1:<free port>, with test controls
-#   emulator_start TLS_URL --config my.conf --tls-cert c.pem --tls-key k.pem
-#   emulator_make_cert "$dir"                      # throwaway CA (ca.pem) and server cert for 127.0.0.1
+#   emulator_start TLS_URL --config my.conf --tls-cert "$dir/server.pem" --tls-key "$dir/server-key.pem"
+#   emulator_make_cert "$dir"                      # throwaway ca.pem, server.pem, server-key.pem (127.0.0.1)
 #   emulator_token SECRET USERNAME                 # prints an HS256 JWT that Kapacitor accepts
 #
 # Every emulator started is stopped when the sourcing script exits.
@@ -29,7 +29,8 @@ emulator_collection_root() {
   return 1
 }
 
-EMULATOR_SCRIPT=$(emulator_collection_root)/tests/emulator/kapacitor_emulator.py
+EMULATOR_ROOT=$(emulator_collection_root)
+EMULATOR_SCRIPT=$EMULATOR_ROOT/tests/emulator/kapacitor_emulator.py
 
 emulator_stop_all() {
   local pid
@@ -72,20 +73,8 @@ emulator_start() {
 }
 
 emulator_make_cert() {
-  local dir=$1
-  mkdir -p "$dir"
-  (
-    cd "$dir"
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=tickstack test CA" \
-      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-      -addext "subjectKeyIdentifier=hash" 2>/dev/null
-    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/null
-    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-      "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-      "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid,issuer" > server.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
-      -extfile server.ext 2>/dev/null
-  )
+  mkdir -p "$1"
+  "$EMULATOR_PYTHON" "$EMULATOR_ROOT/tests/emulator/make_certs.py" "$1" >/dev/null
 }
 
 emulator_token() {

@@ -38,7 +38,9 @@ def test_create_then_rerun(capsys, kapacitor):
     first = run_module(capsys, args)
     assert first["changed"] and first["rc"] == 0 and first["operation"] == "add"
     assert "T0P-SECRET" not in json.dumps(first)
-    assert first["invocation"]["module_args"]["config"]["url"] in ("********", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
+    # ansible-core 2.19 returns the invocation from the module, newer cores add it on the controller.
+    if "invocation" in first:
+        assert first["invocation"]["module_args"]["config"]["url"] in ("********", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
     assert first["endpoint"]["secrets"]["url"] == "set"
     assert "diff" not in first
     second = run_module(capsys, args)
