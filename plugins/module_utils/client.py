@@ -142,6 +142,8 @@ class KapacitorClient:
         self.host = netloc
         self.timeout = timeout
         self.sleep = sleep
+        # Kapacitor sends its version in the X-Kapacitor-Version header of every answer.
+        self.kapacitor_version = None
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = "Bearer " + token
@@ -203,6 +205,7 @@ class KapacitorClient:
         try:
             response = self._request.open(method, url, data=data, headers=headers)
             raw = response.read()
+            self._note_version(response)
         except HTTPError as exc:
             try:
                 err_body = exc.read().decode("utf-8", "replace")
@@ -227,6 +230,12 @@ class KapacitorClient:
         except ValueError:
             raise KapacitorError("%s: the answer is not JSON: is kapacitor_url the URL of a Kapacitor server?" % where,
                                  method, full_path, getattr(response, "status", None), None, "invalid_response")
+
+    def _note_version(self, response):
+        headers = getattr(response, "headers", None)
+        version = headers.get("X-Kapacitor-Version") if headers is not None else None
+        if version:
+            self.kapacitor_version = version
 
     def _transport_error(self, method, full_path, reason):
         where = "%s %s" % (method, full_path)

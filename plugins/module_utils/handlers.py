@@ -44,7 +44,7 @@ SENSITIVE = "sensitive"  # a credential that Kapacitor returns in clear text
 
 Option = collections.namedtuple("Option", "name type default description secret choices fields")
 Field = collections.namedtuple("Field", "name type default secret choices")
-TestOption = collections.namedtuple("TestOption", "name type default")
+TestOption = collections.namedtuple("TestOption", "name type default secret choices")
 Handler = collections.namedtuple(
     "Handler", "name tab element_key deprecated_by description options test_options test_selector")
 
@@ -58,8 +58,9 @@ def fld(name, type_, default, secret=None, choices=None):
     return Field(name, type_, default, secret, tuple(choices) if choices else None)
 
 
-def topt(name, type_, default):
-    return TestOption(name, type_, default)
+def topt(name, type_, default, secret=None, choices=None):
+    """A service-test option. choices: the values Kapacitor parses (matched without regard to case)."""
+    return TestOption(name, type_, default, secret, tuple(choices) if choices is not None else None)
 
 
 ENABLED = opt("enabled", BOOL, False, "Configuration Enabled: turn the handler on.")
@@ -106,7 +107,9 @@ HTTPPOST_BASIC_AUTH_FIELDS = (
     fld("password", STR, ""),
 )
 
-ALERT_LEVEL = topt("level", STR, "CRITICAL")
+# Kapacitor decodes an alert level in upper case only.
+ALERT_LEVELS = ("OK", "INFO", "WARNING", "CRITICAL")
+ALERT_LEVEL = topt("level", STR, "CRITICAL", choices=ALERT_LEVELS)
 
 _HANDLERS = (
     Handler(
@@ -167,7 +170,8 @@ _HANDLERS = (
         (
             topt("workspace", STR, ""),
             topt("avatar-url", STR, "https://influxdata.github.io/branding/img/downloads/influxdata-logo--symbol--pool-alpha.png"),
-            topt("level", STR, "INFO"), topt("message", STR, "test discord message"), topt("username", STR, "Kapacitor"),
+            topt("level", STR, "INFO", choices=ALERT_LEVELS), topt("message", STR, "test discord message"),
+            topt("username", STR, "Kapacitor"),
             topt("embed-title", STR, "Kapacitor Alert"), topt("time-val", STR, "1970-01-01T00:00:01Z"),
         ),
         "workspace",
@@ -188,7 +192,7 @@ _HANDLERS = (
         ),
         (
             topt("endpoint", STR, "example"), topt("url", STR, "http://localhost:3000/"),
-            topt("headers", MAP, {"Auth": "secret"}), topt("timeout", INT, 0),
+            topt("headers", MAP, {"Auth": "secret"}, secret=SENSITIVE), topt("timeout", INT, 0),
         ),
         "endpoint",
     ),
@@ -229,7 +233,9 @@ _HANDLERS = (
         ),
         (
             topt("broker-name", STR, ""), topt("topic", STR, ""), topt("message", STR, "test MQTT message"),
-            topt("qos", STR, "at-most-once"), topt("retained", BOOL, False),
+            # Kapacitor's parser spells the third level "exactly-one" (it renders it "exactly-once").
+            topt("qos", STR, "at-most-once", choices=("at-most-once", "at-least-once", "exactly-one")),
+            topt("retained", BOOL, False),
         ),
         "broker-name",
     ),
@@ -266,7 +272,7 @@ _HANDLERS = (
         (
             topt("teams", LIST, None), topt("recipients", LIST, None), topt("message-type", STR, "CRITICAL"),
             topt("message", STR, "test opsgenie message"), topt("entity-id", STR, "testEntityID"),
-            topt("recovery_action", STR, "notes"),
+            topt("recovery_action", STR, "notes", choices=("notes", "close")),
         ),
         None,
     ),
@@ -310,7 +316,7 @@ _HANDLERS = (
             opt("url", STR, "https://api.pushover.net/1/messages.json", "Pushover URL."),
         ),
         (
-            topt("user-key", STR, ""), topt("message", STR, "test pushover message"), topt("device", STR, ""),
+            topt("user-key", STR, "", secret=SENSITIVE), topt("message", STR, "test pushover message"), topt("device", STR, ""),
             topt("title", STR, ""), topt("url", STR, ""), topt("url-title", STR, ""), topt("sound", STR, ""), ALERT_LEVEL,
         ),
         None,
@@ -417,7 +423,7 @@ _HANDLERS = (
             GLOBAL, STATE_CHANGES_ONLY,
         ),
         (
-            topt("channel_url", STR, ""), topt("alert_topic", STR, "test kapacitor alert topic"),
+            topt("channel_url", STR, "", secret=SENSITIVE), topt("alert_topic", STR, "test kapacitor alert topic"),
             topt("alert_id", STR, "foo/bar/bat"), topt("message", STR, "test teams message"), ALERT_LEVEL,
         ),
         None,
@@ -436,7 +442,8 @@ _HANDLERS = (
             GLOBAL, STATE_CHANGES_ONLY,
         ),
         (
-            topt("chat-id", STR, ""), topt("parse-mode", STR, ""), topt("message", STR, "test telegram message"),
+            topt("chat-id", STR, ""), topt("parse-mode", STR, "", choices=("", "Markdown", "HTML")),
+            topt("message", STR, "test telegram message"),
             topt("disable-web-page-preview", BOOL, False), topt("disable-notification", BOOL, False),
         ),
         None,

@@ -22,6 +22,9 @@ kapacitor:
       ansible_connection: local
       ansible_python_interpreter: $python
       kapacitor_url: $url
+staging:
+  hosts:
+    kap-b:
 EOF
 
 step() { printf '\n=== %s\n' "$*"; }
@@ -58,6 +61,12 @@ play configure_alert_endpoints -e @endpoints.yml || fail "the run failed"
 recap 0
 expect_writes ""
 
+step "kapacitor_alert_endpoints_test_alerts=always tests every enabled endpoint listed, changed or not"
+clear_log
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_test_alerts=always || fail "the run failed"
+expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
+clear_log
+
 step "send_test_alerts: the listed endpoints that are enabled"
 play send_test_alerts -e @endpoints.yml || fail "the run failed"
 expect_writes "/kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
@@ -82,10 +91,13 @@ play configure_alert_endpoints -e @"$export_file" || fail "the run failed"
 recap 0
 expect_writes ""
 
-step "update_secrets=always sends the secrets again, and no secret reaches the output even at -vvv --diff"
-play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_update_secrets=always -vvv --diff || fail "the run failed"
+step "update_secrets=always sends the secrets again; no secret reaches the output even at -vvv --diff"
+step "(and kapacitor_alert_endpoints_test_alerts=never sends no test alert for those changes)"
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_update_secrets=always \
+  -e kapacitor_alert_endpoints_test_alerts=never -vvv --diff || fail "the run failed"
 recap '[1-9][0-9]*'
 if grep -E 'secret-(3f9a|7c21)' "$work/out"; then fail "a secret reached the output"; fi
+expect_writes "/kapacitor/v1/config/slack/ops /kapacitor/v1/config/smtp/ "
 clear_log
 
 step "a misspelt option in the last entry stops the run before anything is written"
@@ -102,8 +114,14 @@ if play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler":
 grep -q 'slak' "$work/out" || fail "the error does not name the handler"
 expect_writes ""
 
-step "kapacitor_hosts picks another group"
-play configure_alert_endpoints -e @endpoints.yml -e kapacitor_hosts=no_such_group || fail "the run failed"
-grep -q 'no hosts matched' "$work/out" || fail "kapacitor_hosts was not used"
+step "the playbooks run on the group kapacitor, or on the group named by kapacitor_hosts"
+hosts_of() {
+  play "$@" --list-hosts > /dev/null || fail "the run failed"
+  grep -oE 'kap-[ab]' "$work/out" | sort -u | tr '\n' ' '
+}
+for playbook in configure_alert_endpoints send_test_alerts export_alert_endpoints; do
+  [[ $(hosts_of "$playbook") == "kap-a " ]] || fail "$playbook does not target the group kapacitor"
+  [[ $(hosts_of "$playbook" -e kapacitor_hosts=staging) == "kap-b " ]] || fail "$playbook ignores kapacitor_hosts"
+done
 
 echo "all playbook checks passed"

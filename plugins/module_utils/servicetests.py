@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tickstack.kapacitor contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the tickstack.kapacitor collection: module_utils are not a public API and may
+# change in any release. Use the modules instead.
+"""Kapacitor's service tests (Chronograf's "Send Test Alert"): checking test options, building
+the request body, masking it, and explaining a failed test.
+
+The test options of each handler, their types, choices and secrecy live in the handler table
+(handlers.py); this file holds what is specific to sending a test:
+  - the element of a list handler is chosen with the service's own selector option;
+  - a few testers take their defaults from the default element, or ignore the element entirely,
+    so testing a named element needs the help described at ELEMENT_TEST_OPTIONS below.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import re
+
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+
+# How a secret test option is shown in results.
+MASK = "<set>"
+
+# Handlers whose tester has no sensible element by default, so name is required: Kapacitor's
+# kafka test defaults to a cluster called "example", and its httppost test ignores the endpoint
+# name and posts to a placeholder URL.
+NAME_REQUIRED = ("kafka", "httppost")
+
+# Test options that Kapacitor fills from the default element, sent empty when another element is
+# named so that the named element's own setting applies (slack: its channel).
+RESET_FOR_NAMED_ELEMENT = {"slack": ("channel",)}
+
+# Kapacitor's httppost test posts to its `url` and `headers` test options and never looks at the
+# endpoint. To test the named endpoint, these test options are filled from the endpoint's
+# configuration (test option -> config option), unless given.
+ELEMENT_TEST_OPTIONS = {"httppost": (("url", "url"), ("headers", "headers"))}
+
+# Test options without which Kapacitor's test always fails.
+REQUIRED_TEST_OPTIONS = {"mqtt": ("topic",)}
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def user_name(kapacitor_name):
+    """The module spelling of a test option: snake_case (routingKey -> routing_key, trap-oid -> trap_oid)."""
+    return _CAMEL_BOUNDARY.sub("_", kapacitor_name).replace("-", "_").lower()
+
+
+def _spellings(test_option):
+    snake = user_name(test_option.name)
+    return (test_option.name, snake, snake.replace("_", "-"))
+
+
+def resolve(handler, key):
+    """The TestOption a user-given key names (module or Kapacitor spelling), or None."""
+    for test_option in handler.test_options:
+        if key in _spellings(test_option):
+            return test_option
+    return None
+
+
+def valid_names(handler):
+    return [user_name(t.name) for t in handler.test_options if t.name != handler.test_selector]
+
+
+def _check_any(label, test_option, value):
+    """Free-form test options must have the JSON kind of their default (an object or a list)."""
+    if value is None:
+        raise V.InputError("%s: null is not a value" % label)
+    for kind, word in ((dict, "a dict"), (list, "a list")):
+        if isinstance(test_option.default, kind) and not isinstance(value, kind):
+            raise V.InputError("%s: expected %s, got a %s" % (label, word, type(value).__name__))
+    return value
+
+
+def _check_choice(label, test_option, value):
+    if not isinstance(value, str):
+        return value
+    for choice in test_option.choices:
+        if value.lower() == choice.lower():
+            return choice
+    raise V.InputError("%s: %r is not allowed; expected one of: %s"
+                       % (label, value, ", ".join(repr(c) for c in test_option.choices)))
+
+
+def check_options(handler, options):
+    """Kapacitor test option name -> checked value, for every entry of the user's options dict."""
+    if options is None:
+        return collections.OrderedDict()
+    if not isinstance(options, dict):
+        raise V.InputError("options: expected a dict of %s test options" % handler.name)
+    checked = collections.OrderedDict()
+    for key, value in options.items():
+        label = "options.%s" % key
+        test_option = resolve(handler, str(key))
+        if test_option is None:
+            raise V.InputError("%s: unknown test option for handler %s; valid test options: %s"
+                               % (label, handler.name, ", ".join(valid_names(handler))))
+        if test_option.name == handler.test_selector:
+            raise V.InputError("%s: the %s element is chosen with name, not with the %s test option"
+                               % (label, handler.name, key))
+        if test_option.name in checked:
+            raise V.InputError("%s: test option %s is given twice" % (label, user_name(test_option.name)))
+        if test_option.type == H.ANY:
+            value = _check_any(label, test_option, value)
+        else:
+            value = V.check_value(label, test_option.type, value, bool(test_option.secret))
+        if test_option.choices is not None:
+            value = _check_choice(label, test_option, value)
+        checked[test_option.name] = value
+    for required in REQUIRED_TEST_OPTIONS.get(handler.name, ()):
+        if not checked.get(required):
+            raise V.InputError("options.%s: required for handler %s: Kapacitor's test has no default for it"
+                               % (user_name(required), handler.name))
+    return checked
+
+
+def check_name(handler, name):
+    """The element to test (None: the tester's own default), or InputError."""
+    if name is None:
+        if handler.name in NAME_REQUIRED:
+            raise V.InputError("name: required for handler %s: give the %s of the element to test"
+                               % (handler.name, handler.element_key))
+        return None
+    return V.check_name(handler, name)
+
+
+def needs_element(handler, name):
+    """Whether building the body needs the element's configuration (one GET)."""
+    return name is not None and handler.name in ELEMENT_TEST_OPTIONS
+
+
+def build_body(handler, name, options, element_options=None):
+    """The JSON body of POST /service-tests/<handler>: never empty, the selector first."""
+    body = collections.OrderedDict()
+    if name is not None:
+        body[handler.test_selector] = name
+        for reset in RESET_FOR_NAMED_ELEMENT.get(handler.name, ()):
+            if reset not in options:
+                body[reset] = ""
+    for test_name, config_name in ELEMENT_TEST_OPTIONS.get(handler.name, ()):
+        if element_options is not None and test_name not in options:
+            value = element_options.get(config_name)
+            body[test_name] = V.normalise_current(H.option_map(handler)[config_name].type, value)
+    body.update(options)
+    return body
+
+
+def masked(handler, body):
+    """A copy of a body with every secret test option's value masked (map values one by one)."""
+    secret = dict((t.name, t) for t in handler.test_options if t.secret)
+    out = collections.OrderedDict()
+    for key, value in body.items():
+        if key in secret and value not in ("", None, {}, []):
+            value = dict((k, MASK) for k in value) if isinstance(value, dict) else MASK
+        out[key] = value
+    return out
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value] if value else []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
+    return [text for item in items for text in _strings(item)]
+
+
+def given_secrets(handler, options):
+    """Every non-empty string given for a secret test option in a raw options dict (for no_log).
+
+    Works on unchecked input, so that secrets are masked even when a value has the wrong type.
+    """
+    found = set()
+    for key, value in (options or {}).items():
+        test_option = resolve(handler, str(key))
+        if test_option is not None and test_option.secret:
+            found.update(_strings(value))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Explaining a failed test
+
+def _endpoint_task(handler, name):
+    args = "handler: %s" % handler.name
+    if name is not None:
+        args += ", name: %s" % (name if name else "''")
+    elif H.is_list(handler):
+        args += ", name: the default %s" % handler.element_key
+    return args
+
+
+def hint(handler, name, message):
+    """What to do about a failed test, from Kapacitor's message."""
+    text = message or ""
+    task = _endpoint_task(handler, name)
+    element = "%r" % name if name is not None else "the default one"
+    if text.endswith("service is not enabled"):
+        return ("the endpoint is disabled: enable it first with tickstack.kapacitor.kapacitor_alert_endpoint"
+                " (%s, config: {enabled: true})" % task)
+    if text == "workspace id not found":
+        return ("Kapacitor has no %s workspace %s: check name (tickstack.kapacitor.kapacitor_alert_endpoint_info"
+                " with handler: %s lists them)" % (handler.name, element, handler.name))
+    if text.startswith("no %s configuration found" % handler.name):
+        return "no %s workspace is configured: add one with tickstack.kapacitor.kapacitor_alert_endpoint" % handler.name
+    if text.startswith("unknown cluster"):
+        return ("Kapacitor has no enabled Kafka cluster with ID %s: check name, and that the cluster has"
+                " config.enabled true (only enabled clusters can be tested)" % element)
+    if text.startswith("unknown MQTT broker"):
+        if name is None:
+            return "Kapacitor has no default MQTT broker: give name, or mark one enabled broker config.default true"
+        return ("Kapacitor has no enabled MQTT broker %s: check name, and that the broker has config.enabled true"
+                % element)
+    if text == "missing MQTT topic":
+        return "give options.topic"
+    if text.startswith("parseMode"):
+        return "use Markdown or HTML in options.parse_mode, or in the telegram endpoint's config.parse_mode"
+    if text.startswith("failed to POST alert data"):
+        return ("Kapacitor could not post to the URL: check config.url of httppost endpoint %s, and that Kapacitor"
+                " can reach it" % element)
+    return ("the %s service reported this failure: check the endpoint's settings (URL, credentials, recipients);"
+            " tickstack.kapacitor.kapacitor_alert_endpoint_info shows them" % handler.name)
