@@ -278,8 +278,10 @@ def write(results, path, plot_name):
         "    make bench          # the grid above; writes this page and %s" % (plot_name or "the plot"),
         "    make bench-smoke    # N in {1, 7}, M in {1, 2} and the concurrency check, asserting the request counts",
         "",
-        "`make bench` accepts `BENCH_ARGS`, for example `BENCH_ARGS='--n 1,7 --m 1,10'`. Timings depend on "
-        "what else the machine runs: compare numbers from one machine, taken when it is quiet.",
+        "`make bench` accepts `BENCH_ARGS`, for example `BENCH_ARGS='--n 1,7 --m 1,10'` for another grid or "
+        "`BENCH_ARGS='--skip 21x50'` to leave a cell out; `python tests/bench/bench.py --from-results "
+        ".build/bench-results.json --report docs/performance.md` writes the report again from the last run. "
+        "Timings depend on what else the machine runs: compare numbers from one machine, taken when it is quiet.",
         "",
     ]
     with open(path, "w", encoding="utf-8") as handle:
