@@ -275,7 +275,8 @@ def write(results, path, plot_name):
         "",
         "## Running it",
         "",
-        "    make bench          # the grid above; writes this page and %s" % (plot_name or "the plot"),
+        "    make bench          # N in %s, M in %s; writes this page and %s" % (
+            results["default_grid"]["n"], results["default_grid"]["m"], plot_name or "the plot"),
         "    make bench-smoke    # N in {1, 7}, M in {1, 2} and the concurrency check, asserting the request counts",
         "",
         "`make bench` accepts `BENCH_ARGS`, for example `BENCH_ARGS='--n 1,7 --m 1,10'` for another grid or "
