@@ -44,6 +44,8 @@ help:
 	@echo "make test   run every check: emulator replay, ansible-test sanity/units/integration on"
 	@echo "            ansible-core 2.19 and the newest release, ansible-lint, docs and changelog lint,"
 	@echo "            build, install and galaxy-importer"
+	@echo "make bench  measure what a converge costs, 1 to 21 endpoints on 1 to 50 servers, and write"
+	@echo "            docs/performance.md and its plot (BENCH_ARGS='--n 1,7 --m 1,10' for another grid)"
 	@echo "make clean  remove the venvs and the staged build"
 
 # ---------------------------------------------------------------------------------------------
@@ -80,7 +82,7 @@ collection: venv-tools
 test: venvs
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-emulator collection sanity units integration molecule lint docs-lint \
-	  changelog-lint build importer; \
+	  changelog-lint build importer bench-smoke; \
 	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 test-emulator: venv-tools
@@ -151,5 +153,30 @@ importer: build venv-importer
 demo: collection
 	@ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/demo.py
 
+# ---------------------------------------------------------------------------------------------
+# Benchmark (tests/bench/, report in docs/performance.md)
+
+VBENCH ?= $(ROOT)/.venv-bench
+BENCH_ARGS ?=
+.PHONY: bench bench-smoke
+
+# matplotlib only draws the plot: it gets a venv of its own.
+$(VBENCH)/.installed: tests/requirements/bench.txt
+	$(call step,"venv $(VBENCH) (plotting)")
+	rm -rf $(VBENCH)
+	$(PYTHON) -m venv $(VBENCH)
+	$(call pip_install,$(VBENCH),$<)
+	touch $@
+
+bench: collection $(VBENCH)/.installed
+	$(call step,"benchmark: converge cost from one endpoint to a fleet")
+	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --collections-path $(BUILD) \
+	  --results $(BUILD)/bench-results.json --report docs/performance.md \
+	  --plot docs/performance.png --plot-python $(VBENCH)/bin/python $(BENCH_ARGS)
+
+bench-smoke: collection
+	$(call step,"benchmark smoke check: request counts on a small grid and ten concurrent plays")
+	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
+
 clean:
-	rm -rf $(V) $(VNEW) $(VGI) $(BUILD)
+	rm -rf $(V) $(VNEW) $(VGI) $(VBENCH) $(BUILD)
