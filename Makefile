@@ -158,17 +158,13 @@ demo: collection
 
 VBENCH ?= $(ROOT)/.venv-bench
 BENCH_ARGS ?=
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke venv-bench
 
 # matplotlib only draws the plot: it gets a venv of its own.
-$(VBENCH)/.installed: tests/requirements/bench.txt
-	$(call step,"venv $(VBENCH) (plotting)")
-	rm -rf $(VBENCH)
-	$(PYTHON) -m venv $(VBENCH)
-	$(call pip_install,$(VBENCH),$<)
-	touch $@
+venv-bench:
+	@$(call ensure_venv,$(VBENCH),$(PYTHON),tests/requirements/bench.txt)
 
-bench: collection $(VBENCH)/.installed
+bench: collection venv-bench
 	$(call step,"benchmark: converge cost from one endpoint to a fleet")
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --collections-path $(BUILD) \
 	  --results $(BUILD)/bench-results.json --report docs/performance.md \
@@ -176,7 +172,7 @@ bench: collection $(VBENCH)/.installed
 
 bench-smoke: collection
 	$(call step,"benchmark smoke check: request counts on a small grid and ten concurrent plays")
-	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
+	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --single-pass --collections-path $(BUILD)
 
 clean:
 	rm -rf $(V) $(VNEW) $(VGI) $(VBENCH) $(BUILD)

@@ -163,6 +163,14 @@ def write(results, path, plot_name):
         "The request counts are behaviour, not timing: `make test` asserts them on a small grid "
         "(`make bench-smoke`) together with the concurrency check. The timing targets are only reported.",
         "",
+        "The role checks and compares every entry with Kapacitor before it changes any "
+        "(`kapacitor_alert_endpoints_compare_first: true`, the default), so a mistake in the last entry "
+        "stops a run before the first write. That costs one more GET per changed endpoint: two before "
+        "the POST. With `kapacitor_alert_endpoints_compare_first: false` the role applies each entry in "
+        "one pass, and a changed endpoint costs one GET, one POST and one GET to report the result; "
+        "`make bench-smoke` runs the role that way (`--single-pass`) and asserts that target. An "
+        "unchanged run costs one GET per endpoint either way.",
+        "",
         "Linear growth is judged on the wall time per server, t / M: linear growth (t = a + b M) keeps it from "
         "rising, faster growth makes it rise. Between successive M values it may grow by at most a quarter. "
         "From M = 1 it falls anyway, since one server cannot use the forks and CPUs that many can. With "
