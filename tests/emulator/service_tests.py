@@ -18,7 +18,8 @@ import urllib.request
 
 from gojson import go_quote, json_kind
 
-# alert.Level's UnmarshalText looks the text up in "OKINFOWARNINGCRITICAL" (so "" is OK, case matters).
+# alert.Level's UnmarshalText takes the first match of the text in "OKINFOWARNINGCRITICAL" and accepts it only
+# where a level starts: "" is OK, a prefix such as "WARN" or "OKINFO" names the level it starts, case matters.
 LEVEL_TEXT = 'OKINFOWARNINGCRITICAL'
 LEVEL_OFFSETS = (0, 2, 6, 13)
 # mqtt.QoSLevel's UnmarshalText: Kapacitor spells the third level "exactly-one" (it writes "exactly-once").
@@ -165,20 +166,30 @@ ACCEPTS = {'string': (str,), 'bool': (bool,), 'int': (int, float), 'strlist': (l
            'anymap': (dict,), 'level': (str,), 'time': (str,), 'qos': (str,), 'object': (dict,), 'list': (list,)}
 
 
+def _field(spec, key):
+    """The option a body key sets: the exact name, else the first name equal to it case-insensitively."""
+    for option, kind, _default in spec:
+        if option == key:
+            return option, kind
+    return next(((option, kind) for option, kind, _default in spec if option.lower() == key.lower()), (None, None))
+
+
 def decode_options(name, running, body):
-    """json.Decode of the request body over the default test options (keys matched case-insensitively,
-    unknown keys ignored, null leaves a value as it is or clears a list or map)."""
+    """json.Decode of the request body over the default test options, key by key in body order (keys
+    matched case-insensitively, unknown keys ignored, null leaves a value as it is or clears a list or
+    map, an object is merged into a default map). A value of the wrong type is reported once the body
+    is read, but a level or QoS that does not parse stops the decoding at once, so it wins."""
     spec = option_defaults(name, running)
     values = dict((key, value) for key, _kind, value in spec)
     if body is None:
         return values
     if not isinstance(body, dict):
         raise TestDecodeError('json: cannot unmarshal %s into Go value of type %s.testOptions' % (json_kind(body), name))
-    for key, kind, _default in spec:
-        found = key if key in body else next((k for k in body if k.lower() == key.lower()), None)
-        if found is None:
+    type_error = None
+    for found, value in body.items():
+        key, kind = _field(spec, found)
+        if key is None:
             continue
-        value = body[found]
         if value is None:
             if kind in ('strlist', 'strmap', 'anymap', 'list'):
                 values[key] = None
@@ -189,13 +200,21 @@ def decode_options(name, running, body):
         if not bad and kind == 'strmap':
             bad = not all(isinstance(v, str) for v in value.values())
         if bad:
-            raise TestDecodeError('json: cannot unmarshal %s into Go struct field testOptions.%s of type %s' % (
+            type_error = type_error or TestDecodeError('json: cannot unmarshal %s into Go struct field testOptions.%s of type %s' % (
                 json_kind(value), key, GO_TYPES[kind]))
+            continue
         if kind == 'level' and LEVEL_TEXT.find(value) not in LEVEL_OFFSETS:
             raise TestDecodeError("unknown alert level '%s'" % value)
         if kind == 'qos' and value not in QOS_LEVELS:
             raise TestDecodeError('invalid QoS')
+        if kind in ('strmap', 'anymap') and isinstance(values[key], dict):
+            # Go decodes an object into the existing map: default entries stay unless overwritten.
+            merged = dict(values[key])
+            merged.update(value)
+            value = merged
         values[key] = int(value) if kind == 'int' else value
+    if type_error:
+        raise type_error
     return values
 
 

@@ -107,20 +107,39 @@ def test_mqtt_broker(kapacitor):
         400, {'error': 'failed to decode JSON body:invalid QoS', 'message': 'failed to decode JSON body:invalid QoS'})
 
 
-@pytest.mark.parametrize('level, ok', [('CRITICAL', True), ('OK', True), ('', True), ('critical', False), ('WARN', True), ('NFO', False)])
+def test_mqtt_bad_qos_wins_over_an_earlier_type_error(kapacitor):
+    # a QoS that does not parse stops the decoding; a wrong type is only reported at the end
+    assert kapacitor.json('POST', TESTS + 'mqtt', {'topic': 5, 'qos': 'exactly-once'}) == (
+        400, {'error': 'failed to decode JSON body:invalid QoS', 'message': 'failed to decode JSON body:invalid QoS'})
+    assert kapacitor.json('POST', TESTS + 'mqtt', {'qos': 'exactly-one', 'topic': 5})[1]['error'] == (
+        'failed to decode JSON body:json: cannot unmarshal number into Go struct field testOptions.topic of type string')
+
+
+@pytest.mark.parametrize('level, ok', [('CRITICAL', True), ('OK', True), ('', True), ('critical', False), ('WARN', True), ('NFO', False),
+                                       ('Warning', False), ('OKINFO', True), ('C', True), ('N', False), ('CRITICAL ', False)])
 def test_alert_levels(kapacitor, level, ok):
     status, body = kapacitor.json('POST', TESTS + 'pagerduty', {'level': level})
     if ok:
         assert (status, body) == (200, {'success': False, 'message': 'service is not enabled'})
     else:
-        assert (status, body['error']) == (400, "failed to decode JSON body:unknown alert level '%s'" % level)
+        message = "failed to decode JSON body:unknown alert level '%s'" % level
+        assert (status, body) == (400, {'error': message, 'message': message})
+
+
+def test_bad_alert_level_wins_over_an_earlier_type_error(kapacitor):
+    # the level's parse error stops the decoding; a wrong type is only reported once the body is read
+    message = "failed to decode JSON body:unknown alert level 'critical'"
+    assert kapacitor.json('POST', TESTS + 'pagerduty', {'description': 5, 'level': 'critical'}) == (400, {'error': message, 'message': message})
+    status, body = kapacitor.json('POST', TESTS + 'pagerduty', {'level': 7, 'description': 5})
+    assert (status, body['error']) == (
+        400, 'failed to decode JSON body:json: cannot unmarshal number into Go struct field testOptions.level of type alert.Level')
 
 
 class _Receiver(http.server.BaseHTTPRequestHandler):
     received = []
 
     def do_POST(self):
-        self.received.append((self.path, self.headers.get('Auth'), self.rfile.read(int(self.headers['Content-Length']))))
+        self.received.append((self.path, self.headers.get('Auth'), self.rfile.read(int(self.headers['Content-Length'])), self.headers.get('X-Team')))
         self.send_response(200)
         self.send_header('Content-Length', '0')
         self.end_headers()
@@ -141,6 +160,24 @@ def test_httppost_posts_to_the_url(kapacitor):
         receiver.server_close()
     result = run_test(kapacitor, 'httppost', {'url': url})
     assert not result['success'] and result['message'].startswith('failed to POST alert data: Post "%s": ' % url)
+
+
+def test_httppost_headers_merge_into_the_default(kapacitor):
+    # the headers option is decoded into the default map {"Auth": "secret"}: its entry stays unless
+    # overwritten, and null clears the map
+    receiver = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    try:
+        url = 'http://127.0.0.1:%d/merge' % receiver.server_address[1]
+        assert run_test(kapacitor, 'httppost', {'url': url, 'headers': {'X-Team': 'ops'}})['success']
+        assert (_Receiver.received[-1][:2], _Receiver.received[-1][3]) == (('/merge', 'secret'), 'ops')
+        assert run_test(kapacitor, 'httppost', {'url': url, 'headers': {}})['success']
+        assert _Receiver.received[-1][1] == 'secret'
+        assert run_test(kapacitor, 'httppost', {'url': url, 'headers': None})['success']
+        assert _Receiver.received[-1][1] is None
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
 
 
 def test_errors(kapacitor):
