@@ -42,7 +42,7 @@ options:
         the workspace's own channel is used; Kapacitor would otherwise use the default workspace's channel.
       - Kapacitor's own HTTP POST test ignores the endpoint and posts to its C(url) and C(headers) test options. The
         module therefore reads the named endpoint's configuration and sends its C(url) and C(headers), unless given
-        in O(options). Kapacitor adds its own test header C(Auth: secret) to the headers of the test request.
+        in O(options). Kapacitor adds its own test header C(Auth), with the value C(secret), to the test request.
     type: str
   options:
     description:
