@@ -39,13 +39,13 @@ ROLE_VARS = {"kapacitor_alert_endpoints_test_alerts": "never"}
 # The role's default compares every entry (check mode) before it applies the ones that differ:
 # one more GET per changed endpoint. --single-pass measures the role with that comparison off.
 SINGLE_PASS_VARS = {"kapacitor_alert_endpoints_compare_first": False}
+FLOOR_PREFIX = "Floor:"
+TIME_RATIO_TARGET = 1.2
+LINEAR_TOLERANCE = 1.25
 
 
 def gets_before_post_allowed(role_vars):
     return 1 if role_vars.get("kapacitor_alert_endpoints_compare_first") is False else 2
-FLOOR_PREFIX = "Floor:"
-TIME_RATIO_TARGET = 1.2
-LINEAR_TOLERANCE = 1.25
 
 
 def section_of(path):
@@ -175,8 +175,8 @@ def behaviour_problems(cell, role_vars):
             where, most["POST"], most["other"]))
     if most["get_before_post"] > before_allowed or most["get_after_post"] > 1:
         problems.append("%s first run: up to %d GETs before the POST and %d after it for one changed endpoint, "
-                        "expected at most %d and 1" % (where, most["get_before_post"], most["get_after_post"],
-                                                        before_allowed))
+                        "expected at most %d and 1" % (
+                            where, most["get_before_post"], most["get_after_post"], before_allowed))
     for key in ("uri_1", "uri_2"):
         if cell[key]["changed"] != n * m:
             problems.append("%s %s: %d tasks changed, expected %d" % (where, key, cell[key]["changed"], n * m))
