@@ -36,6 +36,7 @@ def nonempty_env_fallback(*names):
             return value
     raise AnsibleFallbackNotFound
 
+
 CONNECTION_ARGUMENT_SPEC = dict(
     kapacitor_url=dict(type="str", default=DEFAULT_URL, fallback=(nonempty_env_fallback, ["KAPACITOR_URL"])),
     kapacitor_username=dict(type="str", fallback=(nonempty_env_fallback, ["KAPACITOR_USERNAME"])),
