@@ -51,17 +51,9 @@ stdout=$work/stdout.log
 : > "$stdout"
 
 play() {
-  local rc=0
-  ansible-playbook -vvv --diff -i inventory.ini \
+  run_playbook "$stdout" -vvv --diff -i inventory.ini \
     -e kapacitor_url="$PLAIN_URL" -e secured_url="$SECURED_URL" -e locked_url="$LOCKED_URL" \
-    -e ca_path="$work/tls/ca.pem" -e kapacitor_token="$jwt" "$@" > "$work/run.log" 2>&1 || rc=$?
-  cat "$work/run.log" >> "$stdout"
-  if [[ $rc != 0 ]]; then
-    grep -vE '^(<|Using|Loading|Parsed|Skipping|redirecting|Read vars|    )' "$work/run.log" | tail -60
-    echo "ansible-playbook $* failed (rc=$rc)" >&2
-    return "$rc"
-  fi
-  grep -E '^PLAY RECAP' -A2 "$work/run.log"
+    -e ca_path="$work/tls/ca.pem" -e kapacitor_token="$jwt" "$@"
 }
 
 start=$SECONDS
@@ -71,18 +63,8 @@ done
 KAPACITOR_URL=$SECURED_URL KAPACITOR_USERNAME=ansible KAPACITOR_PASSWORD=$kapacitor_password play env.yml
 
 # No secret may appear anywhere: not at -vvv, not in a diff, not in the log file.
-leaks=0
-while IFS='=' read -r name secret; do
-  [[ -z $secret ]] && continue
-  for file in "$stdout" "$ANSIBLE_LOG_PATH"; do
-    if grep -qF -- "$secret" "$file"; then
-      echo "LEAK: the secret $name appears in $(basename "$file")" >&2
-      [[ -n ${KEEP_LEAKS:-} ]] && cp "$file" "$KEEP_LEAKS.$(basename "$file")"
-      leaks=$((leaks + 1))
-    fi
-  done
-done < <(sed -n 's/^  \([a-z0-9_]*\): "\(.*\)"$/\1=\2/p' vars/secrets.yml; echo "jwt=$jwt"; echo "shared_secret=$shared_secret")
-[[ $leaks == 0 ]]
+{ secrets_in vars/secrets.yml; echo "jwt=$jwt"; echo "shared_secret=$shared_secret"; } |
+  scan_secrets "$stdout" "$ANSIBLE_LOG_PATH"
 [[ -s $ANSIBLE_LOG_PATH ]]
 echo "secret scan: $(sed -n 's/^  [a-z0-9_]*: "\(.*\)"$/\1/p' vars/secrets.yml | wc -l) secrets + token, $(wc -c < "$stdout") bytes of output, none leaked"
 echo "kapacitor_alert_endpoint integration: $((SECONDS - start)) s"

@@ -71,28 +71,11 @@ export ANSIBLE_PIPELINING=true
 stdout=$work/stdout.log
 start=$SECONDS
 for playbook in ${PLAYBOOKS:-roundtrip.yml adopt.yml}; do
-  rc=0
-  ansible-playbook -vvv -i inventory.ini -e kapacitor_url="$KAPACITOR_URL" -e hand_url="$HAND_URL" \
-    -e export_dir="$work" "$playbook" > "$work/run.log" 2>&1 || rc=$?
-  cat "$work/run.log" >> "$stdout"
-  if [[ $rc != 0 ]]; then
-    grep -vE '^(<|Using|Loading|Parsed|Skipping|redirecting|Read vars|    )' "$work/run.log" | tail -60
-    echo "ansible-playbook $playbook failed (rc=$rc)" >&2
-    exit "$rc"
-  fi
-  grep -E '^PLAY RECAP' -A1 "$work/run.log"
+  run_playbook "$stdout" -vvv -i inventory.ini -e kapacitor_url="$KAPACITOR_URL" -e hand_url="$HAND_URL" \
+    -e export_dir="$work" "$playbook"
 done
 
 # The exported vars file must hold no secret either.
-leaks=0
-while IFS='|' read -r key value; do
-  for file in "$stdout" "$ANSIBLE_LOG_PATH" "$work/exported.yml"; do
-    if grep -qF -- "$value" "$file"; then
-      echo "LEAK: secrets.$key appears in $(basename "$file")" >&2
-      leaks=$((leaks + 1))
-    fi
-  done
-done < <(sed -n 's/^  \([a-z0-9_]*\): "\(.*\)"$/\1|\2/p' vars/secrets.yml)
-[[ $leaks == 0 ]]
+secrets_in vars/secrets.yml | scan_secrets "$stdout" "$ANSIBLE_LOG_PATH" "$work/exported.yml"
 echo "secret scan: $(grep -c '^  [a-z0-9_]*: "' vars/secrets.yml) secrets, $(wc -c < "$stdout") bytes of output, none leaked"
 echo "kapacitor_alert_endpoint_info integration: $((SECONDS - start)) s"

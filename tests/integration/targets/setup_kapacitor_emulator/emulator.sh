@@ -7,6 +7,8 @@
 #   emulator_start TLS_URL --config my.conf --tls-cert "$dir/server.pem" --tls-key "$dir/server-key.pem"
 #   emulator_make_cert "$dir"                      # throwaway ca.pem, server.pem, server-key.pem (127.0.0.1)
 #   emulator_token SECRET USERNAME                 # prints an HS256 JWT that Kapacitor accepts
+#   run_playbook "$out" -i inventory.ini play.yml  # ansible-playbook, its output appended to $out
+#   secrets_in vars/secrets.yml | scan_secrets "$out" "$ANSIBLE_LOG_PATH"   # fails on any leaked secret
 #
 # Every emulator started is stopped when the sourcing script exits.
 
@@ -86,4 +88,41 @@ head = enc({"alg": "HS256", "typ": "JWT"}) + "." + enc({"username": sys.argv[2],
 sig = hmac.new(sys.argv[1].encode(), head.encode(), hashlib.sha256).digest()
 print(head + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode())
 PY
+}
+
+# run_playbook OUTPUT ARGS...: ansible-playbook ARGS with its output appended to OUTPUT (the file
+# the secret scan reads). On failure it prints the part of the run worth reading and returns the
+# status; otherwise it prints the play recap.
+run_playbook() {
+  local output=$1 run_log rc=0
+  shift
+  run_log=$(dirname "$output")/run.log
+  ansible-playbook "$@" > "$run_log" 2>&1 || rc=$?
+  cat "$run_log" >> "$output"
+  if [[ $rc != 0 ]]; then
+    grep -vE '^(<|Using|Loading|Parsed|Skipping|redirecting|Read vars|    )' "$run_log" | tail -60
+    echo "ansible-playbook $* failed (rc=$rc)" >&2
+    return "$rc"
+  fi
+  grep -E '^PLAY RECAP' -A2 "$run_log"
+}
+
+# secrets_in FILE: the test secrets of a vars file (lines `  name: "value"`), as name=value lines.
+secrets_in() {
+  sed -n 's/^  \([a-z0-9_]*\): "\(.*\)"$/\1=\2/p' "$1"
+}
+
+# scan_secrets FILE...: reads name=value lines and fails when any value appears in any FILE.
+scan_secrets() {
+  local name secret file leaks=0
+  while IFS='=' read -r name secret; do
+    [[ -z $secret ]] && continue
+    for file in "$@"; do
+      if grep -qF -- "$secret" "$file"; then
+        echo "LEAK: the secret $name appears in $(basename "$file")" >&2
+        leaks=$((leaks + 1))
+      fi
+    done
+  done
+  [[ $leaks == 0 ]]
 }
