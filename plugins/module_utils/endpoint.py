@@ -345,14 +345,29 @@ def _restore_body(handler, before, after):
     return body
 
 
-def run(client, handler, name, desired, state, update_secrets, check_mode):
-    """Apply one endpoint. Returns a result dict (changed, endpoint, diff, operation, changed_options)."""
-    elements = read_elements(client, handler)
+def check_input(handler, name, config, state):
+    """(name, desired options) of one endpoint after every check that needs no request.
+
+    Raises V.InputError naming the option and what was expected.
+    """
+    desired = V.check_config(handler, config) if state == "present" else {}
+    name = V.check_name(handler, name)
+    if state == "absent":
+        check_absent_allowed(handler, name)
+    return name, desired
+
+
+def plan_endpoint(handler, name, desired, state, elements, update_secrets):
+    """(element, plan) of one checked endpoint against its section's elements as read."""
     element = find_element(handler, elements, name)
     if state == "absent":
-        plan = plan_absent(handler, name, element)
-    else:
-        plan = plan_present(handler, name, desired, element, elements, update_secrets)
+        return element, plan_absent(handler, name, element)
+    return element, plan_present(handler, name, desired, element, elements, update_secrets)
+
+
+def run(client, handler, name, desired, state, update_secrets, check_mode):
+    """Apply one endpoint. Returns a result dict (changed, endpoint, diff, operation, changed_options)."""
+    element, plan = plan_endpoint(handler, name, desired, state, read_elements(client, handler), update_secrets)
 
     after_element = element
     if plan.changed and not check_mode:

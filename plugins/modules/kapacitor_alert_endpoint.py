@@ -464,10 +464,7 @@ def main():
     # Values given for secret options are masked in every output, the invocation included.
     module.no_log_values.update(E.given_secrets(handler, config))
     try:
-        desired = V.check_config(handler, config) if p["state"] == "present" else {}
-        name = V.check_name(handler, p["name"])
-        if p["state"] == "absent":
-            E.check_absent_allowed(handler, name)
+        name, desired = E.check_input(handler, p["name"], config, p["state"])
     except V.InputError as exc:
         module.fail_json(msg="%s: %s" % (handler.name, exc))
     if handler.deprecated_by:
