@@ -4,6 +4,7 @@
 
 python requests.py URL clear
 python requests.py URL writes      -> one line per POST received: "<path>"
+python requests.py URL all         -> one line per request received: "<method> <path>"
 """
 
 import json
@@ -19,7 +20,9 @@ def main():
     with urllib.request.urlopen(url + "/_emulator/requests") as response:
         log = json.load(response)["requests"]
     for request in log:
-        if request["method"] != "GET":
+        if action == "all":
+            print("%s %s" % (request["method"], request["path"]))
+        elif request["method"] != "GET":
             print(request["path"])
 
 

@@ -55,11 +55,13 @@ recap '[1-9][0-9]*'
 expect_writes "/kapacitor/v1/config/kafka /kapacitor/v1/config/slack /kapacitor/v1/config/smtp/ /kapacitor/v1/config/teams/ /kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
 grep -q 'skipping: \[kap-a\] => (item=teams)' "$work/out" || fail "the disabled teams endpoint was not skipped"
 
-step "second run changes nothing and sends nothing"
+step "second run changes nothing and sends nothing: one read of every endpoint"
 clear_log
 play configure_alert_endpoints -e @endpoints.yml || fail "the run failed"
 recap 0
 expect_writes ""
+got=$("$python" requests.py "$url" all | tr '\n' ' ')
+[[ $got == "GET /kapacitor/v1/config " ]] || fail "expected one GET of every endpoint, got [$got]"
 
 step "kapacitor_alert_endpoints_test_alerts=always tests every enabled endpoint listed, changed or not"
 clear_log
@@ -107,7 +109,8 @@ expect_writes ""
 
 step "an endpoint listed twice is refused"
 if play configure_alert_endpoints -e @duplicate.yml; then fail "the run did not fail"; fi
-grep -q 'slack/ops more than once' "$work/out" || fail "the error does not name the duplicate"
+grep -q "item 2 (slack 'ops'): the same endpoint as item 1" "$work/out" || fail "the error does not name the duplicate"
+expect_writes ""
 
 step "a misspelt handler is refused by the argument spec"
 if play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler": "slak", "name": "x"}]}'; then fail "the run did not fail"; fi
