@@ -172,7 +172,7 @@ bench: collection venv-bench
 
 bench-smoke: collection
 	$(call step,"benchmark smoke check: request counts on a small grid and ten concurrent plays")
-	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --single-pass --collections-path $(BUILD)
+	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
 
 clean:
 	rm -rf $(V) $(VNEW) $(VGI) $(VBENCH) $(BUILD)

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402  pylint: disable=wrong-import-posi
 SERIES = [
     ("role_1", "role, first run", "-", "o"),
     ("role_2", "role, second run (unchanged)", "--", "s"),
-    ("uri_1", "uri POSTs (every run)", ":", "^"),
+    ("uri", "uri POSTs (every run)", ":", "^"),
 ]
 
 
