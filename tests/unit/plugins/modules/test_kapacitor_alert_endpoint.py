@@ -9,11 +9,10 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
 
 
 @pytest.fixture
@@ -24,12 +23,7 @@ def kapacitor(monkeypatch):
 
 
 def run_module(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exit_info:
-            module.main()
-    out = json.loads(capsys.readouterr().out)
-    out["rc"] = exit_info.value.code
-    return out
+    return run_main(capsys, module, args)
 
 
 def test_create_then_rerun(capsys, kapacitor):

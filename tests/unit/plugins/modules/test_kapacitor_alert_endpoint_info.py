@@ -10,14 +10,13 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import compare as C
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
 
 
 class FakeKapacitorWithConfig(FakeKapacitor):
@@ -43,12 +42,7 @@ def kapacitor():
 
 def run_module(capsys, monkeypatch, kap, args):
     monkeypatch.setattr(module, "client_from_module", lambda m: kap)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exit_info:
-            module.main()
-    out = json.loads(capsys.readouterr().out)
-    out["rc"] = exit_info.value.code
-    return out
+    return run_main(capsys, module, args)
 
 
 def test_everything_in_one_request(capsys, monkeypatch, kapacitor):

@@ -9,10 +9,9 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_test_alert as module
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
 
 
 class FakeServiceTests:
@@ -36,12 +35,7 @@ class FakeServiceTests:
 
 def run_module(capsys, monkeypatch, kapacitor, args):
     monkeypatch.setattr(module, "client_from_module", lambda m: kapacitor)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exit_info:
-            module.main()
-    out = json.loads(capsys.readouterr().out)
-    out["rc"] = exit_info.value.code
-    return out
+    return run_main(capsys, module, args)
 
 
 def test_success_is_changed_and_returns_what_was_sent(capsys, monkeypatch):
