@@ -38,9 +38,11 @@ class FakeRequest:
         self.kwargs = kwargs
         self.outcomes = list(outcomes)
         self.calls = []
+        self.contexts = []
 
-    def open(self, method, url, data=None, headers=None):
+    def open(self, method, url, data=None, headers=None, context=None):
         self.calls.append((method, url, data, headers))
+        self.contexts.append(context)
         outcome = self.outcomes.pop(0)
         if isinstance(outcome, BaseException):
             raise outcome
@@ -62,12 +64,13 @@ def client(outcomes, **kwargs):
 
 
 def test_request_options_and_json():
-    options = dict(username="u", password="p", timeout=5, validate_certs=False, ca_path="/ca.pem", client_cert="/c.pem",
-                   client_key="/k.pem", use_proxy=False)
+    # Plain HTTP, so that the TLS files named need not exist.
+    options = dict(url="http://kapacitor.example:9092/", username="u", password="p", timeout=5, validate_certs=False,
+                   ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem", use_proxy=False)
     c, req, unused_sleeps = client([Response(b'{"a": 1}'), Response(b"")], **options)
     assert c.get("/config/smtp/") == {"a": 1}
     assert c.post("/config/smtp/", {"set": {"enabled": True}}) is None
-    assert req.calls[0][:2] == ("GET", "https://kapacitor.example:9092/kapacitor/v1/config/smtp/")
+    assert req.calls[0][:2] == ("GET", "http://kapacitor.example:9092/kapacitor/v1/config/smtp/")
     assert req.calls[1][2] == b'{"set": {"enabled": true}}'
     assert req.calls[1][3] == {"Content-Type": "application/json"}
     kw = req.kwargs
@@ -174,3 +177,26 @@ def test_bad_url(url):
     with pytest.raises(KapacitorError) as err:
         KapacitorClient(url)
     assert err.value.kind == "url"
+
+
+def test_one_tls_context_for_every_request():
+    c, req, unused_sleeps = client([Response(b"{}"), Response(b"{}")], validate_certs=False)
+    c.get("/config/smtp/")
+    c.get("/config/slack")
+    assert req.contexts[0] is req.contexts[1]
+    assert req.contexts[0].verify_mode == ssl.CERT_NONE
+
+
+def test_plain_http_loads_no_certificate():
+    c, req, unused_sleeps = client([Response(b"{}")], url="http://kapacitor.example:9092")
+    c.get("/config/smtp/")
+    assert req.contexts[0].cert_store_stats()["x509_ca"] == 0
+
+
+def test_an_unreadable_ca_path_is_named_before_any_request(tmp_path):
+    c, req, unused_sleeps = client([Response(b"{}")], ca_path=str(tmp_path / "missing.pem"))
+    with pytest.raises(KapacitorError) as info:
+        c.get("/config/smtp/")
+    assert info.value.kind == "tls" and "ca_path, client_cert or client_key cannot be loaded" in info.value.message
+    assert info.value.method == "GET" and info.value.path == "/kapacitor/v1/config/smtp/"
+    assert req.calls == []
