@@ -35,8 +35,8 @@ def first_write_minutes(results):
     units = sum(n * m for n, m in default_cells(results))
     role = cell["role_1"]["work_s"] / float(cell["n"] * cell["m"])
     uri = cell["uri"]["work_s"] / float(cell["n"] * cell["m"])
-    return ("at the %.2f s (role) and %.2f s (uri) per endpoint and server of the N=%d M=%d cell, %.1f and %.1f "
-            "minutes of the machine's two CPUs, whatever the collection does around them" % (
+    return ("at the %.2f s (role) and %.2f s (uri) per endpoint and server of the N=%d M=%d cell, that is %.1f and "
+            "%.1f minutes on this machine's two CPUs before any second run" % (
                 role, uri, cell["n"], cell["m"], role * units / 60.0, uri * units / 60.0))
 
 
@@ -86,7 +86,9 @@ def target_rows(results):
         detail = "%.1f minutes" % minutes
         if minutes > 10:
             detail += (". The first runs alone write %d endpoints (N x M summed over the grid), one module run each, "
-                       "and the uri baseline as many: %s" % (
+                       "and the uri baseline sends as many POSTs, one task run each: %s. Each costs Ansible about "
+                       "0.3 s of CPU (a module run, whichever module), so this grid cannot end within 10 minutes on "
+                       "this machine, whatever the role does" % (
                            sum(n * m for n, m in default_cells(results)), first_write_minutes(results)))
         rows.append(("The default grid (`make bench`) ends within 10 minutes", detail, _yes(minutes <= 10)))
     else:
@@ -205,7 +207,7 @@ def write(results, path, plot_name):
                              "".join(" (without N=%d M=%d)" % tuple(c) for c in grid.get("skipped", [])),
                              grid["forks"], results["duration_s"], results["duration_s"] / 60.0),
         "- Machine: %d CPUs, %s, Python %s, %s; load average (1, 5, 15 minutes) %s when the run started and %s "
-        "when it ended: the machine %s." % (
+        "when it ended (the benchmark's own load): the machine %s." % (
             machine["cpus"], machine["platform"], machine["python"], machine["ansible"],
             " / ".join("%.2f" % x for x in machine["load_at_start"]),
             " / ".join("%.2f" % x for x in machine.get("load_at_end", [])),
