@@ -26,15 +26,10 @@ ENTRY_KEYS = ("handler", "name", "config", "state")
 STATES = ("present", "absent")
 
 
-def _strings(value):
-    """Every non-empty string inside a value."""
-    if isinstance(value, str):
-        return {value} if value else set()
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (list, tuple)):
-        return set().union(*[_strings(v) for v in value]) if value else set()
-    return set()
+def _handler_of(entry):
+    """The Handler record an entry names, or None (also for a handler that is not a string)."""
+    name = entry.get("handler")
+    return H.get_handler(name) if isinstance(name, str) else None
 
 
 def given_secrets(entries):
@@ -47,10 +42,10 @@ def given_secrets(entries):
     for entry in entries or []:
         if not isinstance(entry, dict):
             continue
-        handler = H.HANDLERS.get(entry.get("handler")) if isinstance(entry.get("handler"), str) else None
+        handler = _handler_of(entry)
         config = entry.get("config")
         if handler is None:
-            found |= _strings(config)
+            found.update(V.strings_in(config))
         elif isinstance(config, dict):
             found |= E.given_secrets(handler, config)
     return found
@@ -81,7 +76,7 @@ def _check_entry(entry):
     unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
     if unknown:
         raise V.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(ENTRY_KEYS)))
-    handler = H.HANDLERS.get(entry.get("handler")) if isinstance(entry.get("handler"), str) else None
+    handler = _handler_of(entry)
     if handler is None:
         raise V.InputError("handler: expected one of %s, got %r" % (", ".join(H.HANDLER_NAMES), entry.get("handler")))
     state = entry.get("state") if entry.get("state") is not None else "present"

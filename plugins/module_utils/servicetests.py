@@ -158,13 +158,6 @@ def masked(handler, body):
     return out
 
 
-def _strings(value):
-    if isinstance(value, str):
-        return [value] if value else []
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
-    return [text for item in items for text in _strings(item)]
-
-
 def given_secrets(handler, options):
     """Every non-empty string given for a secret test option in a raw options dict (for no_log).
 
@@ -174,7 +167,7 @@ def given_secrets(handler, options):
     for key, value in (options or {}).items():
         test_option = resolve(handler, str(key))
         if test_option is not None and test_option.secret:
-            found.update(_strings(value))
+            found.update(V.strings_in(value))
     return found
 
 

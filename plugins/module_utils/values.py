@@ -322,6 +322,14 @@ def wire_value(type_, value):
     return value
 
 
+def strings_in(value):
+    """Every non-empty string inside a raw value (lists and dict values, at any depth): what to mask."""
+    if isinstance(value, str):
+        return [value] if value else []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
+    return [text for item in items for text in strings_in(item)]
+
+
 def is_empty_secret(value):
     """A secret given as '' (or an object whose given fields are all '') means: clear it."""
     if isinstance(value, dict):
