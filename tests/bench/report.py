@@ -54,11 +54,8 @@ def target_rows(results):
                  "endpoint (N = 1)" % (posts, reads, get_max),
                  _yes(posts == 0 and get_max <= 1)))
 
-    own = [(c["role_1"]["requests"]["per_endpoint_max"],
-            c["role_1"]["requests"]["reads_per_server_max"] / float(c["n"])) for c in cells]
-    post_max = max(r["POST"] for r, unused in own)
-    before = max(r["get_before_post"] - share for r, share in own)
-    after = max(r["get_after_post"] for r, unused in own)
+    first = [c["role_1"]["requests"]["per_endpoint_max"] for c in cells]
+    post_max, before, after = (max(r[k] for r in first) for k in ("POST", "get_before_post", "get_after_post"))
     rows.append(("A changed endpoint costs at most one GET and one POST (plus one GET after the POST where "
                  "needed to report the result)",
                  "%d GET before the POST, %d POST and %d GET after it per changed endpoint, plus its share of the "
