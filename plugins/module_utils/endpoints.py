@@ -205,7 +205,8 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
         warn("check mode cannot tell whether the endpoints to reset have overrides set through the API: a reset"
              " sends its request on every run and reports changed only when the endpoint reads differently")
 
-    changed = bool(written) or any(r["changed"] for r in results + purged)
+    # A write that changed nothing (a reset of an option that had no override) does not count.
+    changed = any(r["changed"] for r in results + purged)
     outcome = dict(changed=changed, endpoints=results, purged=purged, requests=requests, diff=diffs,
                    changed_endpoints=[key_of(r["handler"], r["name"]) for r in results if r["changed"]])
     if failure is not None:

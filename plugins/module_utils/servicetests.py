@@ -46,17 +46,7 @@ REQUIRED_TEST_OPTIONS = {"mqtt": ("topic",)}
 user_name = handlers.test_option_user_name
 
 
-def _spellings(test_option):
-    snake = user_name(test_option.name)
-    return (test_option.name, snake, snake.replace("_", "-"))
-
-
-def resolve(handler, key):
-    """The TestOption a user-given key names (module or Kapacitor spelling), or None."""
-    for test_option in handler.test_options:
-        if key in _spellings(test_option):
-            return test_option
-    return None
+resolve = handlers.resolve_test_option
 
 
 def valid_names(handler):
@@ -153,7 +143,7 @@ def masked(handler, body):
 
 def secrets_in_params(params):
     """Secrets in the raw arguments of kapacitor_test_alert (for the module base)."""
-    return redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"), resolve)
+    return redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
 
 
 # ---------------------------------------------------------------------------------------------
