@@ -163,7 +163,7 @@ def test_masking_and_given_secrets():
     assert found("pushover", {"user-key": ["wrong", {"type": "S3CRET"}]}) == {"wrong", "S3CRET"}
     # An unknown test option, or an unknown handler: every value is treated as a secret.
     assert found("pushover", {"usr_key": "TYPO-S3CRET", "message": "m"}) == {"TYPO-S3CRET"}
-    assert found("pushover3", {"message": "m", "level": 5}) == {"m", 5}
+    assert found("pushover3", {"message": "a message", "level": 5, "count": 12345}) == {"a message", 12345}
 
 
 def test_the_body_is_never_empty_json():
