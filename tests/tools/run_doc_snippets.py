@@ -33,10 +33,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR = os.path.join(ROOT, "tests", "emulator", "kapacitor_emulator.py")
+sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+import harness  # noqa: E402  pylint: disable=wrong-import-position
 MARKER = re.compile(r"^<!--\s*(snippet|snippet-run)\s*(?::\s*(.*?))?\s*-->\s*$")
 FENCE = re.compile(r"^(```+|~~~+)\s*([\w+-]*)\s*$")
 LOCAL_URL = re.compile(r"http://(?:127\.0\.0\.1|localhost):(\d+)")
@@ -106,47 +106,26 @@ def runnable(blocks):
 class Emulators:
     """One Kapacitor emulator per local URL a page names."""
 
-    def __init__(self, workdir):
-        self.workdir, self.procs, self.urls = workdir, [], {}
-
-    def start(self, port):
-        port_file = os.path.join(self.workdir, ".emulator-%s.port" % port)
-        log = open(os.path.join(self.workdir, ".emulator-%s.log" % port), "wb")  # pylint: disable=consider-using-with
-        proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--port-file", port_file],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-        self.procs.append(proc)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise SnippetError("the emulator exited with status %s; log: %s" % (proc.returncode, log.name))
-            if os.path.exists(port_file):
-                with open(port_file, encoding="ascii") as f:
-                    bound = f.read().strip()
-                if bound:
-                    return "http://127.0.0.1:%s" % bound
-            time.sleep(0.1)
-        raise SnippetError("the emulator did not start within 15 s; log: %s" % log.name)
+    def __init__(self):
+        self.running, self.urls = [], {}
 
     def url_for(self, match):
         port = match.group(1)
         if port not in self.urls:
-            self.urls[port] = self.start(port)
+            try:
+                emulator = harness.Emulator(controls=False).start()
+            except RuntimeError as exc:
+                raise SnippetError("the emulator for %s did not start: %s" % (match.group(0), exc)) from exc
+            self.running.append(emulator)
+            self.urls[port] = emulator.url
         return self.urls[port]
 
     def rewrite(self, text):
         return LOCAL_URL.sub(self.url_for, text)
 
     def stop(self):
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        for emulator in self.running:
+            emulator.stop()
 
 
 def run_command(command, workdir, env):
@@ -205,7 +184,7 @@ def run_page(path, collections_path):
                ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_STDOUT_CALLBACK="default",
                ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
                ANSIBLE_HOME=os.path.join(workdir, ".ansible"))
-    emulators = Emulators(workdir)
+    emulators = Emulators()
     files = commands = 0
     try:
         for block in blocks:
