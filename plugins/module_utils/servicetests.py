@@ -20,12 +20,11 @@ __metaclass__ = type
 
 import collections
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
-
-# How a secret test option is shown in results: as the endpoint module shows a secret that is set.
-MASK = E.SECRET_SET
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import ModuleFailure
 
 # Handlers whose tester has no sensible element by default, so name is required: Kapacitor's
 # kafka test defaults to a cluster called "example", and its httppost test ignores the endpoint
@@ -44,20 +43,10 @@ ELEMENT_TEST_OPTIONS = {"httppost": (("url", "url"), ("headers", "headers"))}
 # Test options without which Kapacitor's test always fails.
 REQUIRED_TEST_OPTIONS = {"mqtt": ("topic",)}
 
-user_name = H.test_option_user_name
+user_name = handlers.test_option_user_name
 
 
-def _spellings(test_option):
-    snake = user_name(test_option.name)
-    return (test_option.name, snake, snake.replace("_", "-"))
-
-
-def resolve(handler, key):
-    """The TestOption a user-given key names (module or Kapacitor spelling), or None."""
-    for test_option in handler.test_options:
-        if key in _spellings(test_option):
-            return test_option
-    return None
+resolve = handlers.resolve_test_option
 
 
 def valid_names(handler):
@@ -67,10 +56,10 @@ def valid_names(handler):
 def _check_any(label, test_option, value):
     """Free-form test options must have the JSON kind of their default (an object or a list)."""
     if value is None:
-        raise V.InputError("%s: null is not a value" % label)
+        raise values.InputError("%s: null is not a value" % label)
     for kind, word in ((dict, "a dict"), (list, "a list")):
         if isinstance(test_option.default, kind) and not isinstance(value, kind):
-            raise V.InputError("%s: expected %s, got a %s" % (label, word, type(value).__name__))
+            raise values.InputError("%s: expected %s, got a %s" % (label, word, type(value).__name__))
     return value
 
 
@@ -80,7 +69,7 @@ def _check_choice(label, test_option, value):
     for choice in test_option.choices:
         if value.lower() == choice.lower():
             return choice
-    raise V.InputError("%s: %r is not allowed; expected one of: %s"
+    raise values.InputError("%s: %r is not allowed; expected one of: %s"
                        % (label, value, ", ".join(repr(c) for c in test_option.choices)))
 
 
@@ -89,29 +78,29 @@ def check_options(handler, options):
     if options is None:
         return collections.OrderedDict()
     if not isinstance(options, dict):
-        raise V.InputError("options: expected a dict of %s test options" % handler.name)
+        raise values.InputError("options: expected a dict of %s test options" % handler.name)
     checked = collections.OrderedDict()
     for key, value in options.items():
         label = "options.%s" % key
         test_option = resolve(handler, str(key))
         if test_option is None:
-            raise V.InputError("%s: unknown test option for handler %s; valid test options: %s"
+            raise values.InputError("%s: unknown test option for handler %s; valid test options: %s"
                                % (label, handler.name, ", ".join(valid_names(handler))))
         if test_option.name == handler.test_selector:
-            raise V.InputError("%s: the %s element is chosen with name, not with the %s test option"
+            raise values.InputError("%s: the %s element is chosen with name, not with the %s test option"
                                % (label, handler.name, key))
         if test_option.name in checked:
-            raise V.InputError("%s: test option %s is given twice" % (label, user_name(test_option.name)))
-        if test_option.type == H.ANY:
+            raise values.InputError("%s: test option %s is given twice" % (label, user_name(test_option.name)))
+        if test_option.type == handlers.ANY:
             value = _check_any(label, test_option, value)
         else:
-            value = V.check_value(label, test_option.type, value, bool(test_option.secret))
+            value = values.check_value(label, test_option.type, value, bool(test_option.secret))
         if test_option.choices is not None:
             value = _check_choice(label, test_option, value)
         checked[test_option.name] = value
     for required in REQUIRED_TEST_OPTIONS.get(handler.name, ()):
         if not checked.get(required):
-            raise V.InputError("options.%s: required for handler %s: Kapacitor's test has no default for it"
+            raise values.InputError("options.%s: required for handler %s: Kapacitor's test has no default for it"
                                % (user_name(required), handler.name))
     return checked
 
@@ -120,10 +109,10 @@ def check_name(handler, name):
     """The element to test (None: the tester's own default), or InputError."""
     if name is None:
         if handler.name in NAME_REQUIRED:
-            raise V.InputError("name: required for handler %s: give the %s of the element to test"
+            raise values.InputError("name: required for handler %s: give the %s of the element to test"
                                % (handler.name, handler.element_key))
         return None
-    return V.check_name(handler, name)
+    return values.check_name(handler, name)
 
 
 def needs_element(handler, name):
@@ -142,33 +131,19 @@ def build_body(handler, name, options, element_options=None):
     for test_name, config_name in ELEMENT_TEST_OPTIONS.get(handler.name, ()):
         if element_options is not None and test_name not in options:
             value = element_options.get(config_name)
-            body[test_name] = V.normalise_current(H.option_map(handler)[config_name].type, value)
+            body[test_name] = values.normalise_current(handlers.option_map(handler)[config_name].type, value)
     body.update(options)
     return body
 
 
 def masked(handler, body):
-    """A copy of a body with every secret test option's value masked (map values one by one)."""
-    secret = dict((t.name, t) for t in handler.test_options if t.secret)
-    out = collections.OrderedDict()
-    for key, value in body.items():
-        if key in secret and value not in ("", None, {}, []):
-            value = dict((k, MASK) for k in value) if isinstance(value, dict) else MASK
-        out[key] = value
-    return out
+    """A copy of a test body with every secret test option's value masked."""
+    return redaction.masked_test_options(handler.test_options, body)
 
 
-def given_secrets(handler, options):
-    """Every non-empty string given for a secret test option in a raw options dict (for no_log).
-
-    Works on unchecked input, so that secrets are masked even when a value has the wrong type.
-    """
-    found = set()
-    for key, value in (options or {}).items():
-        test_option = resolve(handler, str(key))
-        if test_option is not None and test_option.secret:
-            found.update(V.strings_in(value))
-    return found
+def secrets_in_params(params):
+    """Secrets in the raw arguments of kapacitor_test_alert (for the module base)."""
+    return redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +153,7 @@ def _endpoint_task(handler, name):
     args = "handler: %s" % handler.name
     if name is not None:
         args += ", name: %s" % (name if name else "''")
-    elif H.is_list(handler):
+    elif handlers.is_list(handler):
         args += ", name: the default %s" % handler.element_key
     return args
 
@@ -213,3 +188,40 @@ def hint(handler, name, message):
                 " can reach it" % element)
     return ("the %s service reported this failure: check the endpoint's settings (URL, credentials, recipients);"
             " tickstack.kapacitor.kapacitor_alert_endpoint_info shows them" % handler.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The module
+
+def run_module(module):
+    """The work of kapacitor_test_alert."""
+    params = module.params
+    handler = handlers.get_handler(params["handler"])
+    name = check_name(handler, params["name"])
+    options = check_options(handler, params["options"])
+    result = dict(changed=False, handler=handler.name, name=name)
+    client = module.client
+    element_options = None
+    if needs_element(handler, name):
+        element = client.get_or_none(endpoint.element_path(handler, name))
+        if element is None:
+            raise ModuleFailure("Kapacitor has no %s endpoint %r to test: check name" % (handler.name, name), **result)
+        element_options = endpoint.element_options(handler, element)
+    body = build_body(handler, name, options, element_options)
+    result["options"] = masked(handler, body)
+    if module.check_mode:
+        result["changed"] = True
+        return result
+    answer = client.post("/service-tests/%s" % handler.name, body, write=False)
+    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
+        raise ModuleFailure("Kapacitor's answer to the test has no success flag: is kapacitor_url a Kapacitor server?",
+                            **result)
+    result["success"] = answer["success"]
+    # Kapacitor's message of a failed delivery is Go's error text, with the target URL in it.
+    result["message"] = redaction.scrub(answer.get("message") or "")
+    if not result["success"]:
+        result["hint"] = hint(handler, name, result["message"])
+        raise ModuleFailure("the test alert failed: %s: %s" % (result["message"] or "(no message)", result["hint"]),
+                            **result)
+    result["changed"] = True
+    return result

@@ -219,69 +219,34 @@ kapacitor_message:
   returned: on a failed request that Kapacitor answered
   type: str
   sample: "failed to decode JSON body:invalid QoS"
+error_kind:
+  description:
+    - What kind of failure it was, V(http) (Kapacitor answered with an error status), V(connection) (refused or
+      unresolvable), V(timeout), V(tls), V(dropped) (the connection closed without an answer), V(invalid_response) (an
+      answer that is not JSON), V(not_kapacitor) (the URL does not answer as Kapacitor's API does) or V(url).
+  returned: on a failed request
+  type: str
+  sample: http
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import servicetests as T
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import client_from_module, module_kwargs
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import servicetests
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import KapacitorModule
 
 
 def main():
-    module = AnsibleModule(
-        supports_check_mode=True,
-        **module_kwargs(dict(
-            handler=dict(type="str", required=True, choices=list(H.HANDLER_NAMES)),
+    module = KapacitorModule(
+        argument_spec=dict(
+            handler=dict(type="str", required=True, choices=list(handlers.HANDLER_NAMES)),
             name=dict(type="str"),
             options=dict(type="dict", default={}),
-        ))
+        ),
+        secrets_in=servicetests.secrets_in_params,
+        supports_check_mode=True,
     )
-    p = module.params
-    handler = H.get_handler(p["handler"])
-    # Values given for secret test options are masked in every output, the invocation included.
-    module.no_log_values.update(T.given_secrets(handler, p["options"]))
-    try:
-        name = T.check_name(handler, p["name"])
-        options = T.check_options(handler, p["options"])
-    except V.InputError as exc:
-        module.fail_json(msg="%s: %s" % (handler.name, exc))
-    what = handler.name if name is None else "%s %r" % (handler.name, name)
-    result = dict(changed=False, handler=handler.name, name=name)
-
-    try:
-        client = client_from_module(module)
-        element_options = None
-        if T.needs_element(handler, name):
-            element = client.get_or_none(E.element_path(handler, name))
-            if element is None:
-                module.fail_json(msg="%s: Kapacitor has no %s endpoint %r to test: check name"
-                                     % (what, handler.name, name), **result)
-            element_options = E.element_options(handler, element)
-        body = T.build_body(handler, name, options, element_options)
-        result["options"] = T.masked(handler, body)
-        if module.check_mode:
-            result["changed"] = True
-            module.exit_json(**result)
-        answer = client.post("/service-tests/%s" % handler.name, body)
-    except KapacitorError as exc:
-        result.update(exc.to_result())
-        module.fail_json(msg="%s: %s" % (what, exc.message), **result)
-
-    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
-        module.fail_json(msg="%s: Kapacitor's answer to the test has no success flag: is kapacitor_url a Kapacitor"
-                             " server?" % what, **result)
-    result["success"] = answer["success"]
-    result["message"] = answer.get("message") or ""
-    if not result["success"]:
-        result["hint"] = T.hint(handler, name, result["message"])
-        failure = result["message"] or "(no message)"
-        module.fail_json(msg="%s: the test alert failed: %s: %s" % (what, failure, result["hint"]), **result)
-    result["changed"] = True
-    module.exit_json(**result)
+    module.run(servicetests.run_module, what=endpoint.describe(handlers.get_handler(module.params["handler"]),
+                                                               module.params["name"]))
 
 
 if __name__ == "__main__":
