@@ -144,7 +144,7 @@ docs: collection venv-docs
 	PATH=$(VDOCS)/bin:$(PATH) $(VDOCS)/bin/python tests/tools/build_docs.py --collections-path $(BUILD) --dest $(BUILD)/docs
 
 docs-check: venv-docs
-	$(call step,"docs site in headless Chromium: the index, the module page, the extra docs")
+	$(call step,"docs site in headless Chromium: the index and the module and extra pages")
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  echo "make docs-check: Chromium is not installed; install it (apt-get install chromium) to check the site"; exit 1; }
 	$(VDOCS)/bin/python tests/tools/check_docs_site.py --html $(BUILD)/docs/html --screenshot $(BUILD)/docs/module-page.png
@@ -154,7 +154,7 @@ doc-snippets: collection
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/run_doc_snippets.py --collections-path $(BUILD)
 
 awx-runner: collection venv-awx
-	$(call step,"examples/awx through ansible-runner, as AWX runs the job")
+	$(call step,"examples/awx through ansible-runner as AWX runs the job")
 	PATH=$(VAWX)/bin:$(PATH) $(VAWX)/bin/python tests/tools/run_awx_example.py --collections-path $(BUILD)
 
 changelog-lint: collection
