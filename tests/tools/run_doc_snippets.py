@@ -14,7 +14,11 @@ Each Markdown file is one scenario: its files are written into a fresh directory
 commands run there, in the order of the page, with the staged collection on
 ANSIBLE_COLLECTIONS_PATH and against fresh Kapacitor emulators. Every local Kapacitor URL the
 page's snippets name (http://127.0.0.1:PORT or http://localhost:PORT) gets an emulator of its
-own on a free port, and the snippets are run with that URL in its place. A command fails the
+own on a free port, and the snippets are run with that URL in its place. A command that ends in
+`&` runs in the background until the page ends; when it starts the emulator itself
+(`--listen 127.0.0.1:PORT`), it listens on a free port and the page's later URLs with PORT lead to
+it. HOME is a directory of its own where ~/.ansible/collections holds the staged collection, as
+`ansible-galaxy collection install` would. A command fails the
 check when it exits non-zero, when an ansible-playbook recap reports a failed or unreachable
 host, or, for an idempotent block, when its second run reports a change.
 
@@ -30,9 +34,11 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
@@ -40,6 +46,8 @@ import harness  # noqa: E402  pylint: disable=wrong-import-position
 MARKER = re.compile(r"^<!--\s*(snippet|snippet-run)\s*(?::\s*(.*?))?\s*-->\s*$")
 FENCE = re.compile(r"^(```+|~~~+)\s*([\w+-]*)\s*$")
 LOCAL_URL = re.compile(r"http://(?:127\.0\.0\.1|localhost):(\d+)")
+ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=\S*$")
+LISTEN = re.compile(r"(--listen[ =](?:127\.0\.0\.1|localhost)):(\d+)")
 RECAP = re.compile(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 YAML_LANGUAGES = {"yaml", "yml"}
 
@@ -107,7 +115,7 @@ class Emulators:
     """One Kapacitor emulator per local URL a page names."""
 
     def __init__(self):
-        self.running, self.urls = [], {}
+        self.running, self.urls, self.services, self.files = [], {}, [], []
 
     def url_for(self, match):
         port = match.group(1)
@@ -123,9 +131,55 @@ class Emulators:
     def rewrite(self, text):
         return LOCAL_URL.sub(self.url_for, text)
 
+    def write_file(self, target, text, record=True):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(self.rewrite(text))
+        if record:
+            self.files.append((target, text))
+
+    def start_service(self, command, workdir, env):
+        """Runs a command that ends in `&` in the background, as a shell would, until the page ends.
+
+        A Kapacitor emulator started that way (--listen HOST:PORT) listens on a free port instead,
+        and the page's later URLs with that port lead to it.
+        """
+        listen = LISTEN.search(command)
+        command = LISTEN.sub(r"\1:0", command).rstrip().rstrip("&")
+        log = os.path.join(workdir, ".service-%d.log" % len(self.services))
+        with open(log, "w", encoding="utf-8") as out:
+            proc = subprocess.Popen(["bash", "-c", command], cwd=workdir, env=env, stdout=out,  # pylint: disable=consider-using-with
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        self.services.append(proc)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with open(log, encoding="utf-8") as f:
+                output = f.read()
+            if proc.poll() is not None:
+                raise SnippetError("`%s &` exited with status %s:\n%s" % (command, proc.returncode, output))
+            started = re.search(r"listening on (https?://\S+)", output)
+            if started or (not listen and output):
+                if listen and started:
+                    # The page's files name this server from now on, as they would for its reader.
+                    self.urls[listen.group(2)] = started.group(1)
+                    for target, text in self.files:
+                        self.write_file(target, text, record=False)
+                return
+            time.sleep(0.1)
+        if listen:
+            raise SnippetError("`%s &` did not report that it listens within 15 s" % command)
+
     def stop(self):
         for emulator in self.running:
             emulator.stop()
+        for proc in self.services:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def run_command(command, workdir, env):
@@ -139,6 +193,17 @@ def run_block(block, emulators, workdir, env):
     commands = [line for line in _joined_lines(block.text) if line.strip() and not line.lstrip().startswith("#")]
     rounds = 2 if block.argument == "idempotent" else 1
     for command in commands:
+        if ASSIGNMENT.match(command):
+            # Each line runs in a shell of its own: a variable set on one line is set for the next.
+            name, value = command.split("=", 1)
+            env[name] = subprocess.run(["bash", "-c", 'printf %s ' + value], env=env, capture_output=True,
+                                       text=True, check=True).stdout
+            print("    set  %s" % command, flush=True)
+            continue
+        if command.rstrip().endswith("&"):
+            emulators.start_service(command, workdir, env)
+            print("    ok   %s (running)" % command, flush=True)
+            continue
         command = emulators.rewrite(command)
         for attempt in range(rounds):
             status, output = run_command(command, workdir, env)
@@ -179,20 +244,22 @@ def run_page(path, collections_path):
     if not blocks:
         return 0, 0
     workdir = tempfile.mkdtemp(prefix="doc-snippets-")
-    env = dict(os.environ)
+    # A home of its own, with the collection where `ansible-galaxy collection install` puts it.
+    home = os.path.join(workdir, ".home")
+    os.makedirs(os.path.join(home, ".ansible", "collections"))
+    os.symlink(os.path.join(collections_path, "ansible_collections"),
+               os.path.join(home, ".ansible", "collections", "ansible_collections"))
+    env = dict(os.environ, HOME=home)
     env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
                ANSIBLE_RETRY_FILES_ENABLED="false", ANSIBLE_STDOUT_CALLBACK="default",
                ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
-               ANSIBLE_HOME=os.path.join(workdir, ".ansible"))
+               ANSIBLE_HOME=os.path.join(home, ".ansible"))
     emulators = Emulators()
     files = commands = 0
     try:
         for block in blocks:
             if block.kind == "snippet":
-                target = os.path.join(workdir, block.argument)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "w", encoding="utf-8") as f:
-                    f.write(emulators.rewrite(block.text))
+                emulators.write_file(os.path.join(workdir, block.argument), block.text)
                 files += 1
                 print("    file %s (%s)" % (block.argument, block.where()), flush=True)
             else:
