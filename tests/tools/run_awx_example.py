@@ -139,7 +139,8 @@ def write_envvars(pdd, envvars):
 
 
 def run_job(pdd, ident):
-    result = ansible_runner.run(private_data_dir=pdd, playbook=PLAYBOOK, ident=ident, quiet=True)
+    # --diff: the job template of docs/awx.md has diff_mode on, so the events carry the diffs too.
+    result = ansible_runner.run(private_data_dir=pdd, playbook=PLAYBOOK, ident=ident, quiet=True, cmdline="--diff")
     with open(os.path.join(pdd, "artifacts", ident, "stdout"), encoding="utf-8") as f:
         stdout = f.read()
     if result.status != "successful" or result.rc != 0:
@@ -147,13 +148,17 @@ def run_job(pdd, ident):
     return result, stdout
 
 
-def leaked(pdd, ident, stdout, secrets):
+def leaked(pdd, ident, stdout, secrets, shown=None):
+    """Where a secret appears in the job's output; shown: a value that must appear in the events."""
     texts = [("stdout", stdout)]
     for path in sorted(glob.glob(os.path.join(pdd, "artifacts", ident, "job_events", "*.json"))):
         with open(path, encoding="utf-8") as f:
             texts.append((os.path.basename(path), f.read()))
     if len(texts) < 3:
         raise CheckError("job %s wrote no job events" % ident)
+    if shown and not any(shown in text for where, text in texts[1:]):
+        # Then the events would not show a leaked secret either: the check would prove nothing.
+        raise CheckError("job %s: the job events do not show the options written (%r)" % (ident, shown))
     return ["%s in %s" % (label, where) for where, text in texts for label, secret in secrets.items() if secret in text]
 
 
@@ -166,7 +171,7 @@ def check(collections_path):
         secrets = {"password": PASSWORD, "token": token, "routing key": ROUTING_KEY, "webhook": SLACK_URL}
         try:
             first, stdout = run_job(pdd, "first")
-            problems = leaked(pdd, "first", stdout, secrets)
+            problems = leaked(pdd, "first", stdout, secrets, shown="ops@example.com")
             changed = sum(first.stats["changed"].values())
             if changed == 0:
                 problems.append("the first job changed nothing")
