@@ -151,6 +151,7 @@ docs-check: venv-docs
 
 doc-snippets: collection
 	$(call step,"every runnable snippet of README.md and docs/ against the emulator")
+	COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) $(V)/bin/python -m pytest -q -p no:cacheprovider tests/tools/test_run_doc_snippets.py
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/run_doc_snippets.py --collections-path $(BUILD)
 
 awx-runner: collection venv-awx
