@@ -54,7 +54,7 @@ def _target(source, url):
     """The link target for url, found in docs/<source>; REF + label for a page of the site."""
     if re.match(r"^[a-z]+:", url) or url.startswith("#"):
         return url
-    path, _, fragment = url.partition("#")
+    path, unused_hash, fragment = url.partition("#")
     repo_path = os.path.normpath(os.path.join("docs", os.path.dirname(source), path))
     name = os.path.relpath(repo_path, "docs")
     if name in PAGES and not fragment:
