@@ -11,7 +11,7 @@ shows, after the theme's scripts ran, not the files Sphinx wrote.
   docs/docsite/extra-docs.yml, and each link leads to a file of the site;
 - the kapacitor_alert_endpoint module page has its parameters table with `handler` and `config`,
   its examples and its return values;
-- every extra docs page has its title.
+- every extra docs page has its title and its images, and the performance page shows its plot.
 
 Chromium is required: without it the check fails (it is never skipped).
 """
@@ -44,7 +44,7 @@ class Page(html.parser.HTMLParser):
 
     def __init__(self, dom):
         super().__init__()
-        self.links, self.ids, self.headings, self.text = [], set(), [], []
+        self.links, self.ids, self.headings, self.text, self.images = [], set(), [], [], []
         self._heading = None
         self.feed(dom)
 
@@ -52,6 +52,8 @@ class Page(html.parser.HTMLParser):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        if tag == "img" and attrs.get("src"):
+            self.images.append(attrs["src"])
         if attrs.get("id"):
             self.ids.add(attrs["id"])
         if re.match(r"^h[1-6]$", tag):
@@ -143,6 +145,12 @@ def check_extra_docs(site, profile):
         rendered = render(os.path.join(site, page), profile)
         if not rendered.headings or len(rendered.plain()) < 500:
             problems.append("%s: no title, or next to no text" % page)
+        for src in rendered.images:
+            if not os.path.isfile(os.path.join(site, os.path.dirname(page), src.split("?")[0])):
+                problems.append("%s: image %s is missing" % (page, src))
+    performance = render(os.path.join(site, "docsite", "performance.html"), profile)
+    if not any(src.endswith("performance.png") for src in performance.images):
+        problems.append("docsite/performance.html does not show the plot (performance.png)")
     return problems
 
 
