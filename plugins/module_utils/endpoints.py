@@ -159,7 +159,7 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
             break
         request = plan.request()
         try:
-            client.post(plan.method_path, plan.body)
+            endpoint.send(client, entry.handler, entry.name, plan)
         except KapacitorError as exc:
             failure = (entry, exc)
             request["status"] = exc.status
