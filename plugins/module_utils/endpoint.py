@@ -37,7 +37,6 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import 
 UPDATE_SECRETS_CHOICES = ("when_unset", "always")
 
 
-
 class EndpointError(ModuleFailure):
     """A refusal found after reading Kapacitor's state (nothing was sent), or a half-applied failure."""
 

@@ -207,8 +207,6 @@ def test_unnamed_workspace_change_refused_when_named_ones_exist():
     assert not run(kap, "slack", "", {"channel": "#a"})["changed"]
 
 
-
-
 class DroppingKapacitor(FakeKapacitor):
     """Applies the first write, then drops the connection as Kapacitor does for a concurrent add."""
 

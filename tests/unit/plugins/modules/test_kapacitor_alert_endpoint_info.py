@@ -5,13 +5,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import json
 
 import pytest
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info as module

@@ -193,8 +193,8 @@ def test_reset_drops_overrides_and_reports_a_change_only_when_values_differ(caps
         {"handler": "slack", "name": "ops", "state": "reset"}]})
     assert result["rc"] == 0 and result["changed"]
     assert [(r["operation"], r["changed"]) for r in result["endpoints"]] == [("delete", True), ("remove", True)]
-    assert [r[1:] for r in kapacitor.posts()] == [("/config/smtp/", {"delete": ["host"]}),
-                                                 ("/config/slack", {"remove": ["ops"]})]
+    assert [r[1:] for r in kapacitor.posts()] == [
+        ("/config/smtp/", {"delete": ["host"]}), ("/config/slack", {"remove": ["ops"]})]
     again = run_module(capsys, monkeypatch, kapacitor, {"endpoints": [
         {"handler": "smtp", "state": "reset", "reset_options": ["host"]},
         {"handler": "slack", "name": "ops", "state": "reset"}]})
