@@ -63,15 +63,7 @@ def _raw_key(entry):
 
 
 def _check_entry(position, entry):
-    if not isinstance(entry, dict):
-        raise values.InputError("expected a dict with handler, name, config and state")
-    unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
-    if unknown:
-        raise values.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(ENTRY_KEYS)))
-    handler = redaction.entry_handler(entry)
-    if handler is None:
-        raise values.InputError("handler: expected one of %s, got %r"
-                                % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    handler = values.check_entry(entry, ENTRY_KEYS)
     state = entry.get("state") if entry.get("state") is not None else "present"
     if state not in STATES:
         raise values.InputError("state: expected one of %s, got %r" % (", ".join(STATES), state))

@@ -254,15 +254,7 @@ BULK_KEYS = ("handler", "name", "options", "test_options", "config", "state", "r
 
 def _check_bulk_entry(entry):
     """(handler, name, options, state) of one entry of endpoints; raises InputError."""
-    if not isinstance(entry, dict):
-        raise values.InputError("expected a dict with handler, name and options")
-    unknown = sorted(str(k) for k in entry if k not in BULK_KEYS)
-    if unknown:
-        raise values.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(BULK_KEYS)))
-    handler = redaction.entry_handler(entry)
-    if handler is None:
-        raise values.InputError("handler: expected one of %s, got %r"
-                                % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    handler = values.check_entry(entry, BULK_KEYS)
     if entry.get("options") is not None and entry.get("test_options") is not None:
         raise values.InputError("options and test_options are the same thing: give one")
     options = entry.get("options") if entry.get("options") is not None else entry.get("test_options")
