@@ -1,35 +1,85 @@
 # make demo: start the Kapacitor emulator and configure alert endpoints against it.
 # make test: every check of the collection (see `make help`).
 #
-# Everything is installed into virtual environments inside this checkout:
+# Everything is installed into virtual environments inside this checkout, one per requirements
+# file in tests/requirements/:
 #   .venv          ansible-core 2.19 and the tools (Python 3.11 or the given PYTHON)
-#   .venv-newest   the newest ansible-core (needs Python >= 3.12, found on PATH or in pyenv)
+#   .venv-2.17     ansible-core 2.17 (Python 3.11 or 3.12)
+#   .venv-2.18     ansible-core 2.18 (Python 3.11 to 3.13)
+#   .venv-2.20     ansible-core 2.20 (Python 3.12 to 3.14)
+#   .venv-newest   ansible-core 2.21, the newest (Python 3.12 to 3.14)
 #   .venv-importer galaxy-importer (it pins versions that clash with the tools)
+# The Python of each ansible-core is found on PATH or in pyenv unless given (PYTHON_2_17=...).
 # ansible-test needs the collection under .../ansible_collections/tickstack/kapacitor, so the
-# checks run on a copy staged in .build/.
+# checks run on copies staged in .build/: one for the tools, one per ansible-core (.build/core-X/),
+# each with its own tests/output.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-# The newest ansible-core needs Python 3.12+. Found on PATH or in pyenv unless given.
-NEWEST_PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[3-9]*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 2>/dev/null | sort -rV); do $$p -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null && break; done)
+
+# $(call find_python,3.12 3.13): the first of these Python versions found as python3.X on PATH or
+# in pyenv (its newest patch release), as a path; empty when none is.
+find_python = $(shell for v in $(1); do \
+	  for p in python$$v $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.[0-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	    $$p -c 'import sys; assert "%d.%d" % sys.version_info[:2] == sys.argv[1]; print(sys.executable)' $$v \
+	      2>/dev/null && break 2; \
+	  done; \
+	done)
+
+# The controller Pythons each ansible-core line supports, the one to test on first. Searched once
+# and passed on to the make runs of `make test`. 2.17 also runs on 3.10, but the emulator that its
+# integration tests start needs 3.11 (tomllib).
+PYTHONS_2.17 := 3.11 3.12
+PYTHONS_2.18 := 3.13 3.12 3.11
+PYTHONS_2.20 := 3.12 3.13 3.14
+PYTHONS_2.21 := 3.14 3.13 3.12
+# The variable that gives the Python of an ansible-core line: NEWEST_PYTHON for 2.21, else PYTHON_2_X.
+python_var = $(if $(filter 2.21,$(1)),NEWEST_PYTHON,PYTHON_$(subst .,_,$(1)))
+$(foreach c,2.17 2.18 2.20 2.21,$(if $($(call python_var,$(c))),,\
+  $(eval $(call python_var,$(c)) := $(call find_python,$(PYTHONS_$(c))))))
+export PYTHON_2_17 PYTHON_2_18 PYTHON_2_20 NEWEST_PYTHON
 
 ROOT := $(CURDIR)
 BUILD := $(ROOT)/.build
 COLL := $(BUILD)/ansible_collections/tickstack/kapacitor
 DIST := $(BUILD)/dist
 V ?= $(ROOT)/.venv
+V217 ?= $(ROOT)/.venv-2.17
+V218 ?= $(ROOT)/.venv-2.18
+V220 ?= $(ROOT)/.venv-2.20
 VNEW ?= $(ROOT)/.venv-newest
 VGI ?= $(ROOT)/.venv-importer
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(DIST)/tickstack-kapacitor-$(VERSION).tar.gz
 
-PY311_VERSION = $(shell $(V)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-NEW_VERSION = $(shell $(VNEW)/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-# ansible-test --venv creates its environments with python3.X found on PATH.
-NEWEST_PATH = $(VNEW)/bin:$(dir $(NEWEST_PYTHON)):$(PATH)
+# Every ansible-core line that meta/runtime.yml's requires_ansible admits gets sanity and units;
+# the oldest and the newest get integration and molecule too.
+CORES := 2.17 2.18 2.19 2.20 2.21
+EDGE_CORES := 2.17 2.21
+venv_2.17 = $(V217)
+venv_2.18 = $(V218)
+venv_2.19 = $(V)
+venv_2.20 = $(V220)
+venv_2.21 = $(VNEW)
+python_2.17 = $(PYTHON_2_17)
+python_2.18 = $(PYTHON_2_18)
+python_2.19 = $(PYTHON)
+python_2.20 = $(PYTHON_2_20)
+python_2.21 = $(NEWEST_PYTHON)
+requirements_2.17 = tests/requirements/core-2.17.txt
+requirements_2.18 = tests/requirements/core-2.18.txt
+requirements_2.19 = tests/requirements/py311.txt
+requirements_2.20 = tests/requirements/core-2.20.txt
+requirements_2.21 = tests/requirements/newest.txt
+# The staged copy that the checks of one ansible-core work on, and the X.Y of its venv's Python.
+core_root = $(BUILD)/core-$(1)
+core_coll = $(call core_root,$(1))/ansible_collections/tickstack/kapacitor
+core_python_version = $(shell $(venv_$(1))/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test --venv creates its environments with python3.X found on PATH: the venv has it.
+core_path = $(venv_$(1))/bin:$(PATH)
 TOOLS_PATH = $(V)/bin:$(PATH)
 
 step = @printf '\n==> %s\n' $(1)
@@ -37,13 +87,15 @@ step = @printf '\n==> %s\n' $(1)
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
 .PHONY: help venvs venv-tools venv-newest venv-importer collection test test-emulator sanity units integration lint \
-        docs-lint changelog-lint build importer demo clean molecule
+        docs-lint changelog-lint build importer demo clean molecule \
+        $(foreach c,$(CORES),venv-$(c) sanity-$(c) units-$(c)) $(foreach c,$(EDGE_CORES),integration-$(c) molecule-$(c))
 
 help:
 	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
-	@echo "make test   run every check: emulator replay, ansible-test sanity/units/integration on"
-	@echo "            ansible-core 2.19 and the newest release, ansible-lint, docs and changelog lint,"
-	@echo "            build, install and galaxy-importer"
+	@echo "make test   run every check: emulator replay, ansible-test"
+	@echo "            sanity and units on ansible-core $(CORES), integration and molecule on"
+	@echo "            $(EDGE_CORES), ansible-lint, docs and changelog lint, build, install and galaxy-importer"
+	@echo "make sanity-2.18, units-2.20, integration-2.17, molecule-2.21, ...  one check on one ansible-core"
 	@echo "make bench  measure what a converge costs, 1 to 21 endpoints on 1 to 50 servers, and write"
 	@echo "            docs/performance.md and its plot (BENCH_ARGS='--n 1,7 --m 1,10' for another grid)"
 	@echo "make clean  remove the venvs and the staged build"
@@ -60,21 +112,27 @@ ensure_venv = if ! cmp -s $(3) $(1)/.requirements 2>/dev/null; then \
 	fi
 
 venv-tools:
-	@$(call ensure_venv,$(V),$(PYTHON),tests/requirements/py311.txt)
+	@$(call ensure_venv,$(V),$(PYTHON),$(requirements_2.19))
 
-venv-newest:
-	@if [ -z "$(NEWEST_PYTHON)" ]; then \
-	  echo "No Python 3.12 or newer found (PATH or pyenv): the newest ansible-core cannot be tested."; \
-	  echo "Install one, or point NEWEST_PYTHON=/path/to/python3.12 at it."; exit 1; fi
-	@$(call ensure_venv,$(VNEW),$(NEWEST_PYTHON),tests/requirements/newest.txt)
+venv-2.19: venv-tools
+
+venv-newest: venv-2.21
+
+# A missing Python fails here, before any check, naming the versions that would do.
+$(foreach c,2.17 2.18 2.20 2.21,venv-$(c)): venv-%:
+	@if [ -z "$(python_$*)" ]; then \
+	  echo "No Python $(PYTHONS_$*) found (PATH or pyenv): ansible-core $* cannot be tested."; \
+	  echo "Install one, or point $(call python_var,$*)=/path/to/python3.X at it."; \
+	  exit 1; fi
+	@$(call ensure_venv,$(venv_$*),$(python_$*),$(requirements_$*))
 
 venv-importer:
 	@$(call ensure_venv,$(VGI),$(PYTHON),tests/requirements/importer.txt)
 
-venvs: venv-tools venv-newest venv-importer
+venvs: venv-tools $(foreach c,$(CORES),venv-$(c)) venv-importer
 
 collection: venv-tools
-	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD)
+	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD) $(foreach c,$(CORES),$(call core_root,$(c)))
 
 # ---------------------------------------------------------------------------------------------
 # Checks
@@ -90,27 +148,28 @@ test-emulator: venv-tools
 	$(V)/bin/python tests/emulator/replay.py
 	$(V)/bin/python -m pytest -q -p no:cacheprovider tests/emulator
 
-sanity: collection venv-newest
-	$(call step,"ansible-test sanity (ansible-core 2.19, Python $(PY311_VERSION))")
-	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test sanity --venv --python $(PY311_VERSION) --color no
-	$(call step,"ansible-test sanity (newest ansible-core, Python $(NEW_VERSION))")
-	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test sanity --venv --python $(NEW_VERSION) --color no
+sanity: $(foreach c,$(CORES),sanity-$(c))
+units: $(foreach c,$(CORES),units-$(c))
+integration: $(foreach c,$(EDGE_CORES),integration-$(c))
+molecule: $(foreach c,$(EDGE_CORES),molecule-$(c))
 
-units: collection venv-newest
-	$(call step,"ansible-test units (ansible-core 2.19)")
-	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test units --venv --python $(PY311_VERSION) --color no
-	$(call step,"ansible-test units (newest ansible-core)")
-	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test units --venv --python $(NEW_VERSION) --color no
+$(foreach c,$(CORES),sanity-$(c)): sanity-%: venv-% collection
+	$(call step,"ansible-test sanity (ansible-core $*, Python $(call core_python_version,$*))")
+	cd $(call core_coll,$*) && PATH=$(call core_path,$*) \
+	  ansible-test sanity --venv --python $(call core_python_version,$*) --color no
 
-integration: collection venv-newest
-	$(call step,"ansible-test integration (ansible-core 2.19)")
-	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-test integration --local --color no
-	$(call step,"ansible-test integration (newest ansible-core)")
-	cd $(COLL) && PATH=$(NEWEST_PATH) ansible-test integration --local --color no
+$(foreach c,$(CORES),units-$(c)): units-%: venv-% collection
+	$(call step,"ansible-test units (ansible-core $*, Python $(call core_python_version,$*))")
+	cd $(call core_coll,$*) && PATH=$(call core_path,$*) \
+	  ansible-test units --venv --python $(call core_python_version,$*) --color no
 
-molecule: collection
-	$(call step,"molecule test (role alert_endpoints, ansible-core 2.19)")
-	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) molecule test
+$(foreach c,$(EDGE_CORES),integration-$(c)): integration-%: venv-% collection
+	$(call step,"ansible-test integration (ansible-core $*, Python $(call core_python_version,$*))")
+	cd $(call core_coll,$*) && PATH=$(call core_path,$*) ansible-test integration --local --color no
+
+$(foreach c,$(EDGE_CORES),molecule-$(c)): molecule-%: venv-% collection
+	$(call step,"molecule test (role alert_endpoints, ansible-core $*)")
+	cd $(call core_coll,$*) && ANSIBLE_COLLECTIONS_PATH=$(call core_root,$*) PATH=$(call core_path,$*) molecule test
 
 lint: collection
 	$(call step,"ansible-lint --profile production")
@@ -175,4 +234,4 @@ bench-smoke: collection
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
 
 clean:
-	rm -rf $(V) $(VNEW) $(VGI) $(VBENCH) $(BUILD)
+	rm -rf $(V) $(V217) $(V218) $(V220) $(VNEW) $(VGI) $(VBENCH) $(BUILD)
