@@ -12,7 +12,7 @@
 # The Python of each ansible-core is found on PATH or in pyenv unless given (PYTHON_2_17=...).
 # ansible-test needs the collection under .../ansible_collections/tickstack/kapacitor, so the
 # checks run on copies staged in .build/: one for the tools, one per ansible-core (.build/core-X/),
-# each with its own tests/output.
+# so that the checks of different ansible-core versions can run at the same time.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -82,6 +82,10 @@ core_python_version = $(shell $(venv_$(1))/bin/python -c 'import sys; print("%d.
 core_path = $(venv_$(1))/bin:$(PATH)
 TOOLS_PATH = $(V)/bin:$(PATH)
 
+# `make test` stages the collection once and runs its steps with STAGED=1, several at a time.
+stage = $(if $(STAGED),,collection)
+JOBS ?= 3
+
 step = @printf '\n==> %s\n' $(1)
 # The machine-wide pip configuration may name local indexes that do not exist; pip warns per package.
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
@@ -92,7 +96,7 @@ pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a fil
 
 help:
 	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
-	@echo "make test   run every check: emulator replay, ansible-test"
+	@echo "make test   run every check, several at a time (JOBS=$(JOBS)): emulator replay, ansible-test"
 	@echo "            sanity and units on ansible-core $(CORES), integration and molecule on"
 	@echo "            $(EDGE_CORES), ansible-lint, docs and changelog lint, build, install and galaxy-importer"
 	@echo "make sanity-2.18, units-2.20, integration-2.17, molecule-2.21, ...  one check on one ansible-core"
@@ -137,10 +141,19 @@ collection: venv-tools
 # ---------------------------------------------------------------------------------------------
 # Checks
 
+# Steps of `make test`, started in this order as soon as a slot is free; NAME:AFTER waits for the
+# step AFTER (the checks of one ansible-core share its staged copy, so they run one after another).
+TEST_STEPS := \
+	sanity-2.17 units-2.17:sanity-2.17 integration-2.17:units-2.17 molecule-2.17:integration-2.17 \
+	sanity-2.21 units-2.21:sanity-2.21 integration-2.21:units-2.21 molecule-2.21:integration-2.21 \
+	sanity-2.18 units-2.18:sanity-2.18 sanity-2.19 units-2.19:sanity-2.19 sanity-2.20 units-2.20:sanity-2.20 \
+	test-emulator lint docs-lint changelog-lint build importer:build bench-smoke
+
 test: venvs
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-emulator collection sanity units integration molecule lint docs-lint \
-	  changelog-lint build importer bench-smoke; \
+	$(MAKE) --no-print-directory collection; \
+	$(V)/bin/python tests/tools/run_steps.py --jobs $(JOBS) --logs $(BUILD)/logs \
+	  --make "$(MAKE) --no-print-directory STAGED=1" $(TEST_STEPS); \
 	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 test-emulator: venv-tools
@@ -153,38 +166,38 @@ units: $(foreach c,$(CORES),units-$(c))
 integration: $(foreach c,$(EDGE_CORES),integration-$(c))
 molecule: $(foreach c,$(EDGE_CORES),molecule-$(c))
 
-$(foreach c,$(CORES),sanity-$(c)): sanity-%: venv-% collection
+$(foreach c,$(CORES),sanity-$(c)): sanity-%: venv-% $(stage)
 	$(call step,"ansible-test sanity (ansible-core $*, Python $(call core_python_version,$*))")
 	cd $(call core_coll,$*) && PATH=$(call core_path,$*) \
 	  ansible-test sanity --venv --python $(call core_python_version,$*) --color no
 
-$(foreach c,$(CORES),units-$(c)): units-%: venv-% collection
+$(foreach c,$(CORES),units-$(c)): units-%: venv-% $(stage)
 	$(call step,"ansible-test units (ansible-core $*, Python $(call core_python_version,$*))")
 	cd $(call core_coll,$*) && PATH=$(call core_path,$*) \
 	  ansible-test units --venv --python $(call core_python_version,$*) --color no
 
-$(foreach c,$(EDGE_CORES),integration-$(c)): integration-%: venv-% collection
+$(foreach c,$(EDGE_CORES),integration-$(c)): integration-%: venv-% $(stage)
 	$(call step,"ansible-test integration (ansible-core $*, Python $(call core_python_version,$*))")
 	cd $(call core_coll,$*) && PATH=$(call core_path,$*) ansible-test integration --local --color no
 
-$(foreach c,$(EDGE_CORES),molecule-$(c)): molecule-%: venv-% collection
+$(foreach c,$(EDGE_CORES),molecule-$(c)): molecule-%: venv-% $(stage)
 	$(call step,"molecule test (role alert_endpoints, ansible-core $*)")
 	cd $(call core_coll,$*) && ANSIBLE_COLLECTIONS_PATH=$(call core_root,$*) PATH=$(call core_path,$*) molecule test
 
-lint: collection
+lint: $(stage)
 	$(call step,"ansible-lint --profile production")
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) ansible-lint --profile production --offline
 
-docs-lint: collection
+docs-lint: $(stage)
 	$(call step,"antsibull-docs lint-collection-docs --plugin-docs")
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) \
 	  antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck --validate-collection-refs=self .
 
-changelog-lint: collection
+changelog-lint: $(stage)
 	$(call step,"antsibull-changelog lint")
 	cd $(COLL) && PATH=$(TOOLS_PATH) antsibull-changelog lint
 
-build: collection
+build: $(stage)
 	$(call step,"ansible-galaxy collection build and install")
 	rm -rf $(DIST) $(BUILD)/installed
 	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-galaxy collection build --force --output-path $(DIST)
@@ -196,7 +209,7 @@ build: collection
 	diff -u $(BUILD)/source-modules.txt $(BUILD)/installed-modules.txt
 	test -s $(BUILD)/installed-modules.txt
 
-importer: build venv-importer
+importer: $(if $(STAGED),,build) venv-importer
 	$(call step,"galaxy-importer")
 	@# galaxy-importer installs the collection under ~/.ansible/collections, where it would
 	@# shadow the copy under test in later runs: give it a home of its own. It runs its own
@@ -229,7 +242,7 @@ bench: collection venv-bench
 	  --results $(BUILD)/bench-results.json --report docs/performance.md \
 	  --plot docs/performance.png --plot-python $(VBENCH)/bin/python $(BENCH_ARGS)
 
-bench-smoke: collection
+bench-smoke: $(stage)
 	$(call step,"benchmark smoke check: request counts on a small grid and ten concurrent plays")
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
 
