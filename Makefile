@@ -208,6 +208,14 @@ build: $(stage)
 	ls plugins/modules/*.py | sed 's|.*/||; s|\.py$$||; s|^|tickstack.kapacitor.|' | sort > $(BUILD)/source-modules.txt
 	diff -u $(BUILD)/source-modules.txt $(BUILD)/installed-modules.txt
 	test -s $(BUILD)/installed-modules.txt
+	@# What users get (galaxy.yml build_ignore): the emulator and the examples, none of the
+	@# collection's own tests, tooling, molecule scenario or benchmark.
+	tar -tzf $(TARBALL) > $(BUILD)/tarball-files.txt
+	grep -qx 'tests/emulator/kapacitor_emulator.py' $(BUILD)/tarball-files.txt
+	grep -q '^examples/.' $(BUILD)/tarball-files.txt
+	! grep -E '^(extensions|\.ci|tests/(bench|unit|integration|requirements|tools|config\.yml)|docs/performance\.)' \
+	  $(BUILD)/tarball-files.txt
+	@echo "tarball: $$(grep -cv '/$$' $(BUILD)/tarball-files.txt) files, $$(stat -c %s $(TARBALL)) bytes"
 
 importer: $(if $(STAGED),,build) venv-importer
 	$(call step,"galaxy-importer")
