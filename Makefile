@@ -91,14 +91,15 @@ step = @printf '\n==> %s\n' $(1)
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
 .PHONY: help venvs venv-tools venv-newest venv-importer collection test test-emulator sanity units integration lint \
-        docs-lint changelog-lint build importer demo clean molecule \
+        docs-lint changelog-lint build importer ee demo clean molecule \
         $(foreach c,$(CORES),venv-$(c) sanity-$(c) units-$(c)) $(foreach c,$(EDGE_CORES),integration-$(c) molecule-$(c))
 
 help:
 	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
 	@echo "make test   run every check, several at a time (JOBS=$(JOBS)): emulator replay, ansible-test"
 	@echo "            sanity and units on ansible-core $(CORES), integration and molecule on"
-	@echo "            $(EDGE_CORES), ansible-lint, docs and changelog lint, build, install and galaxy-importer"
+	@echo "            $(EDGE_CORES), ansible-lint, docs and changelog lint, build, install, galaxy-importer"
+	@echo "            and the execution environments' build contexts (ansible-builder create)"
 	@echo "make sanity-2.18, units-2.20, integration-2.17, molecule-2.21, ...  one check on one ansible-core"
 	@echo "make bench  measure what a converge costs, 1 to 21 endpoints on 1 to 50 servers, and write"
 	@echo "            docs/performance.md and its plot (BENCH_ARGS='--n 1,7 --m 1,10' for another grid)"
@@ -147,7 +148,7 @@ TEST_STEPS := \
 	sanity-2.17 units-2.17:sanity-2.17 integration-2.17:units-2.17 molecule-2.17:integration-2.17 \
 	sanity-2.21 units-2.21:sanity-2.21 integration-2.21:units-2.21 molecule-2.21:integration-2.21 \
 	sanity-2.18 units-2.18:sanity-2.18 sanity-2.19 units-2.19:sanity-2.19 sanity-2.20 units-2.20:sanity-2.20 \
-	test-emulator lint docs-lint changelog-lint build importer:build bench-smoke
+	test-emulator lint docs-lint changelog-lint build importer:build ee:build bench-smoke
 
 test: venvs
 	@start=$$(date +%s); \
@@ -216,6 +217,20 @@ build: $(stage)
 	! grep -E '^(extensions|\.ci|tests/(bench|unit|integration|requirements|tools|config\.yml)|docs/performance\.)' \
 	  $(BUILD)/tarball-files.txt
 	@echo "tarball: $$(grep -cv '/$$' $(BUILD)/tarball-files.txt) files, $$(stat -c %s $(TARBALL)) bytes"
+
+# No container engine is needed: `ansible-builder create` only writes the build context, which
+# is then checked. The tarball variant gets the tarball next to it, as its comment says.
+ee: $(if $(STAGED),,build) venv-tools
+	$(call step,"ansible-builder create: awx/execution-environment.yml and awx/execution-environment-tarball.yml")
+	rm -rf $(BUILD)/ee && mkdir -p $(BUILD)/ee/tarball
+	cd $(COLL) && PATH=$(TOOLS_PATH) ansible-builder create --file awx/execution-environment.yml \
+	  --context $(BUILD)/ee/galaxy-context --output-filename Containerfile
+	cd $(COLL) && $(V)/bin/python tests/tools/check_ee_context.py awx/execution-environment.yml $(BUILD)/ee/galaxy-context
+	cp $(COLL)/awx/execution-environment-tarball.yml $(TARBALL) $(BUILD)/ee/tarball/
+	cd $(BUILD)/ee/tarball && PATH=$(TOOLS_PATH) ansible-builder create --file execution-environment-tarball.yml \
+	  --context $(BUILD)/ee/tarball-context --output-filename Containerfile
+	cd $(COLL) && $(V)/bin/python tests/tools/check_ee_context.py awx/execution-environment-tarball.yml \
+	  $(BUILD)/ee/tarball-context
 
 importer: $(if $(STAGED),,build) venv-importer
 	$(call step,"galaxy-importer")
