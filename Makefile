@@ -11,8 +11,8 @@
 #   .venv-importer galaxy-importer (it pins versions that clash with the tools)
 # The Python of each ansible-core is found on PATH or in pyenv unless given (PYTHON_2_17=...).
 # ansible-test needs the collection under .../ansible_collections/tickstack/kapacitor, so the
-# checks run on copies staged in .build/: one for the tools, one per ansible-core (.build/core-X/),
-# so that the checks of different ansible-core versions can run at the same time.
+# checks run on copies staged in .build/: one for the tools, one per ansible-core (.build/core-X/)
+# and one for the integration tests (.build/integration-X/), so that they can run at the same time.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,8 +22,9 @@ PYTHON ?= python3
 
 # $(call find_python,3.12 3.13): the first of these Python versions found as python3.X on PATH or
 # in pyenv (its newest patch release), as a path; empty when none is.
-find_python = $(shell for v in $(1); do \
-	  for p in python$$v $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.[0-9]*/bin/python3 2>/dev/null | sort -rV); do \
+find_python = $(shell pyenv=$${PYENV_ROOT:-$$HOME/.pyenv}; for v in $(1); do \
+	  in_pyenv=$$(ls -d $$pyenv/versions/$$v.[0-9]*/bin/python3 2>/dev/null | sort -rV) || true; \
+	  for p in python$$v $$in_pyenv; do \
 	    $$p -c 'import sys; assert "%d.%d" % sys.version_info[:2] == sys.argv[1]; print(sys.executable)' $$v \
 	      2>/dev/null && break 2; \
 	  done; \
@@ -74,9 +75,12 @@ requirements_2.18 = tests/requirements/core-2.18.txt
 requirements_2.19 = tests/requirements/py311.txt
 requirements_2.20 = tests/requirements/core-2.20.txt
 requirements_2.21 = tests/requirements/newest.txt
-# The staged copy that the checks of one ansible-core work on, and the X.Y of its venv's Python.
+# The staged copies that the checks of one ansible-core work on (sanity and units in one,
+# integration and molecule in another), and the X.Y of its venv's Python.
 core_root = $(BUILD)/core-$(1)
 core_coll = $(call core_root,$(1))/ansible_collections/tickstack/kapacitor
+edge_root = $(BUILD)/integration-$(1)
+edge_coll = $(call edge_root,$(1))/ansible_collections/tickstack/kapacitor
 core_python_version = $(shell $(venv_$(1))/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # ansible-test --venv creates its environments with python3.X found on PATH: the venv has it.
 core_path = $(venv_$(1))/bin:$(PATH)
@@ -137,17 +141,18 @@ venv-importer:
 venvs: venv-tools $(foreach c,$(CORES),venv-$(c)) venv-importer
 
 collection: venv-tools
-	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD) $(foreach c,$(CORES),$(call core_root,$(c)))
+	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD) $(foreach c,$(CORES),$(call core_root,$(c))) \
+	  $(foreach c,$(EDGE_CORES),$(call edge_root,$(c)))
 
 # ---------------------------------------------------------------------------------------------
 # Checks
 
-# Steps of `make test`, started in this order as soon as a slot is free; NAME:AFTER waits for the
-# step AFTER (the checks of one ansible-core share its staged copy, so they run one after another).
+# Steps of `make test`, started in this order as soon as a slot is free, the longest first;
+# NAME:AFTER waits for the step AFTER (checks that share a staged copy run one after another).
 TEST_STEPS := \
-	sanity-2.17 units-2.17:sanity-2.17 integration-2.17:units-2.17 molecule-2.17:integration-2.17 \
-	sanity-2.21 units-2.21:sanity-2.21 integration-2.21:units-2.21 molecule-2.21:integration-2.21 \
-	sanity-2.18 units-2.18:sanity-2.18 sanity-2.19 units-2.19:sanity-2.19 sanity-2.20 units-2.20:sanity-2.20 \
+	integration-2.21 molecule-2.21:integration-2.21 integration-2.17 molecule-2.17:integration-2.17 \
+	sanity-2.17 units-2.17:sanity-2.17 sanity-2.21 units-2.21:sanity-2.21 sanity-2.18 units-2.18:sanity-2.18 \
+	sanity-2.19 units-2.19:sanity-2.19 sanity-2.20 units-2.20:sanity-2.20 \
 	test-emulator lint docs-lint changelog-lint build importer:build ee:build bench-smoke
 
 test: venvs
@@ -179,11 +184,11 @@ $(foreach c,$(CORES),units-$(c)): units-%: venv-% $(stage)
 
 $(foreach c,$(EDGE_CORES),integration-$(c)): integration-%: venv-% $(stage)
 	$(call step,"ansible-test integration (ansible-core $*, Python $(call core_python_version,$*))")
-	cd $(call core_coll,$*) && PATH=$(call core_path,$*) ansible-test integration --local --color no
+	cd $(call edge_coll,$*) && PATH=$(call core_path,$*) ansible-test integration --local --color no
 
 $(foreach c,$(EDGE_CORES),molecule-$(c)): molecule-%: venv-% $(stage)
 	$(call step,"molecule test (role alert_endpoints, ansible-core $*)")
-	cd $(call core_coll,$*) && ANSIBLE_COLLECTIONS_PATH=$(call core_root,$*) PATH=$(call core_path,$*) molecule test
+	cd $(call edge_coll,$*) && ANSIBLE_COLLECTIONS_PATH=$(call edge_root,$*) PATH=$(call core_path,$*) molecule test
 
 lint: $(stage)
 	$(call step,"ansible-lint --profile production")
