@@ -73,15 +73,34 @@ def test_credential_type_gives_the_ca_certificate_as_a_file():
                     ca_path)
 
 
-def test_execution_environment_needs_nothing_beyond_ansible_core():
-    ee = load("execution-environment.yml")
-    assert ee["version"] == 3
-    deps = ee["dependencies"]
-    assert set(deps) == {"python_interpreter", "ansible_core", "ansible_runner", "galaxy"}
-    assert "python" not in deps and "system" not in deps
-    names = [c["name"] for c in deps["galaxy"]["collections"]]
-    assert names == ["tickstack.kapacitor"]
-    assert deps["ansible_core"]["package_pip"].startswith("ansible-core>=2.17")
+EXECUTION_ENVIRONMENTS = ("execution-environment.yml", "execution-environment-tarball.yml")
+
+
+def test_execution_environments_need_nothing_beyond_ansible_core():
+    for name in EXECUTION_ENVIRONMENTS:
+        ee = load(name)
+        assert ee["version"] == 3
+        deps = ee["dependencies"]
+        assert set(deps) == {"ansible_core", "ansible_runner", "galaxy"}, name
+        assert re.match(r"^ansible-core==2\.\d+\.\d+$", deps["ansible_core"]["package_pip"]), name
+        assert re.match(r"^ansible-runner==\d+\.\d+\.\d+$", deps["ansible_runner"]["package_pip"]), name
+        assert len(deps["galaxy"]["collections"]) == 1
+
+
+def test_execution_environments_differ_only_in_where_the_collection_comes_from():
+    galaxy, tarball = (load(name) for name in EXECUTION_ENVIRONMENTS)
+    assert galaxy["images"] == tarball["images"]
+    assert {k: v for k, v in galaxy["dependencies"].items() if k != "galaxy"} == \
+        {k: v for k, v in tarball["dependencies"].items() if k != "galaxy"}
+    assert [c["name"] for c in galaxy["dependencies"]["galaxy"]["collections"]] == ["tickstack.kapacitor"]
+    (from_file,) = tarball["dependencies"]["galaxy"]["collections"]
+    assert from_file["type"] == "file"
+    # The tarball copied into the build context is the file that ansible-galaxy installs.
+    (copy,) = tarball["additional_build_steps"]["prepend_galaxy"]
+    source, dest = copy.split()[1:]
+    assert dest == from_file["name"]
+    (build_file,) = tarball["additional_build_files"]
+    assert source == "_build/%s/%s" % (build_file["dest"], build_file["src"])
 
 
 def test_collection_declares_no_execution_environment_dependencies():
