@@ -8,10 +8,12 @@ python requests.py URL all         -> one line per request received: "<method> <
 python requests.py URL fault JSON  -> add a fault (see docs/emulator.md)
 python requests.py URL reset       -> back to the start-up state
 python requests.py URL healthy     -> exit status 0 when GET /kapacitor/v1/config answers 200
+python requests.py URL wait-post PATH SECONDS -> wait until a POST to PATH was received
 """
 
 import json
 import sys
+import time
 import urllib.request
 
 
@@ -28,6 +30,14 @@ def main():
     if action == "healthy":
         with urllib.request.urlopen(url + "/kapacitor/v1/config") as response:
             sys.exit(0 if response.status == 200 else 1)
+    if action == "wait-post":
+        deadline = time.time() + float(sys.argv[4])
+        while time.time() < deadline:
+            with urllib.request.urlopen(url + "/_emulator/requests") as response:
+                if any(r["method"] == "POST" and r["path"] == sys.argv[3] for r in json.load(response)["requests"]):
+                    return
+            time.sleep(0.2)
+        sys.exit(1)
     with urllib.request.urlopen(url + "/_emulator/requests") as response:
         log = json.load(response)["requests"]
     for request in log:

@@ -43,7 +43,7 @@ files=("$stdout" "$ANSIBLE_LOG_PATH" "$work"/results/*.json "$work"/export/*.yml
 {
   secrets_in vars/secrets.yml
   # Kapacitor and Go quote a value with a newline as backslash-n; the raw value without it too.
-  echo 'newline_quoted=newline-S3CRET-73c\n'
+  printf '%s\n' 'newline_quoted=newline-S3CRET-73c\n'
 } | scan_secrets "${files[@]}"
 echo "secret scan: $(secrets_in vars/secrets.yml | wc -l) secrets in $(cat "${files[@]}" | wc -c) bytes of" \
   "stdout, log, results, export, journal and syslog: none leaked"
