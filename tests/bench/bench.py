@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -377,10 +378,14 @@ def main():
         cells_wanted, runs = [list(c) for c in QUICK_CELLS], QUICK_RUNS
     else:
         ns, ms = args.n or FULL_GRID["n"], args.m or FULL_GRID["m"]
-        cells_wanted, runs = [[n, m] for n in ns for m in ms if [n, m] not in args.skip], tuple(RUNS)
+        # Every N at the smallest M first: a run stopped early has measured every N already.
+        cells_wanted, runs = [[n, m] for m in ms for n in ns if [n, m] not in args.skip], tuple(RUNS)
     args.add = [c for c in args.add if c not in cells_wanted]
     cells_wanted += args.add
 
+    # Started in the background, the process may have SIGINT ignored: both signals stop the emulators.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = time.monotonic()
     cpu_started = cpu_seconds()
     grid = {"n": sorted({c[0] for c in cells_wanted}), "m": sorted({c[1] for c in cells_wanted}),
@@ -401,6 +406,9 @@ def main():
             if [n, m] in args.add and "grid_duration_s" not in info:
                 info["grid_duration_s"] = time.monotonic() - started
             cells.append(dict(run_cell(n, emulators[:m], workdir, env, role_vars, runs), added=[n, m] in args.add))
+            # What is measured so far, should the run be stopped before the end.
+            with open(os.path.join(workdir, "cells.partial.json"), "w", encoding="utf-8") as handle:
+                json.dump(dict(info, cells=cells), handle, indent=1)
     finally:
         runner.stop_emulators(emulators)
     concurrency_result = None
