@@ -369,6 +369,15 @@ def main():
         with open(args.from_results, encoding="utf-8") as handle:
             results = json.load(handle)
         results.setdefault("default_grid", FULL_GRID)
+        # A run stopped early left only the cells it measured (cells.partial.json).
+        results.setdefault("concurrency", None)
+        if results.get("duration_s") is None:
+            # Its duration: from the start of the command to the last cell's end (when the file was written).
+            results["stopped_early"] = True
+            results["duration_s"] = os.path.getmtime(args.from_results) - (
+                results.get("command_started_at") or os.path.getmtime(args.from_results))
+            results["command_duration_s"] = results["duration_s"]
+            results["cpu_s"] = sum(c[k]["cpu_s"] for c in results["cells"] for k in RUNS if k in c)
         results["targets"] = evaluate(results["cells"], results["concurrency"])
         return publish(results, args.from_results, args, rewrite=True)
     if not args.collections_path:
