@@ -51,8 +51,8 @@ help:
 	@echo "            the docs site (built, then loaded in headless Chromium), the README's and docs/'s"
 	@echo "            snippets against the emulator, examples/awx through ansible-runner, build, install"
 	@echo "            and galaxy-importer"
-	@echo "make bench  measure what a converge costs, 1 to 21 endpoints on 1 to 50 servers, and write"
-	@echo "            docs/performance.md and its plot (BENCH_ARGS='--n 1,7 --m 1,10' for another grid)"
+	@echo "make bench  measure what a converge costs with the role, the module and plain uri tasks, 1 to 21"
+	@echo "            endpoints on 1 to 50 servers; writes docs/performance.md and its plot (BENCH_ARGS=...)"
 	@echo "make docs   build the HTML documentation into .build/docs/html (make docs-check loads it in Chromium)"
 	@echo "make clean  remove the venvs and the staged build"
 
