@@ -81,7 +81,7 @@ def main():
     axes[1][0].set_xscale("log")
     draw_ratios(axes[1][1], results)
     figure.suptitle("tickstack.kapacitor: alert_endpoints role and kapacitor_alert_endpoints module vs "
-                    "ansible.builtin.uri (forks %d; %s, %s; load average %.1f at the start)" % (
+                    "ansible.builtin.uri\nforks %d; %s, %s; load average %.1f at the start" % (
                         results["grid"]["forks"], results["date"], results["machine"]["ansible"],
                         results["machine"]["load_at_start"][0]), fontsize=10)
     figure.tight_layout()
