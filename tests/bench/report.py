@@ -99,7 +99,8 @@ def grid_row(results):
     cpu_minutes = results.get("cpu_s", 0) / 60.0
     uri_cpu = sum(c["uri"]["cpu_s"] for c in results["cells"] if "uri" in c and not c.get("added")) / 60.0
     detail = ("%.1f minutes for the whole `make bench` (%.1f in the benchmark itself). The benchmark used %.1f "
-              "CPU minutes (%.1f of them the uri POST baseline), which %d idle CPUs could give in %.1f minutes; "
+              "CPU minutes (%.1f of them the uri POST baseline; measured on a busy machine, where contention "
+              "lengthens CPU time somewhat), which %d idle CPUs could give in %.1f minutes; "
               "the load average was %s at the start and %s at the end" % (
                   minutes, results["duration_s"] / 60.0, cpu_minutes, uri_cpu, cpus, cpu_minutes / cpus,
                   " / ".join("%.1f" % x for x in results["machine"]["load_at_start"]),
