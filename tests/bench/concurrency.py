@@ -9,7 +9,9 @@ concurrency.
 
 After the ten plays, each list section must hold exactly its default element and the ten plays'
 elements, every element what its play asked and nothing of another play's, and smtp every play's
-option. Then the ten plays run again at once and must change nothing and send no POST.
+option. Each play converges its list with one module run, so the emulator must have seen, per play,
+one read of every endpoint, one POST per endpoint and one read after the writes. Then the ten plays
+run again at once and must change nothing and send exactly one GET each and no POST.
 """
 import concurrent.futures
 import json
@@ -116,6 +118,26 @@ def _run_round(label, emulator, workdir, env, role_vars):
         return list(pool.map(one, range(PLAYS)))
 
 
+def request_problems(label, emulator, runs, gets, posts):
+    """Requests the emulator saw during a round, and module runs per play, against what each play may send."""
+    problems = []
+    log = emulator.requests()
+    counted = {"GET": 0, "POST": 0}
+    for request in log:
+        method = request["method"] if request["method"] in counted else "other"
+        counted[method] = counted.get(method, 0) + 1
+        if method == "GET" and request["path"].rstrip("/") != runner.READ_ALL_PATH:
+            problems.append("%s: GET %s, expected only reads of every endpoint" % (label, request["path"]))
+    expected = {"GET": gets * PLAYS, "POST": posts * PLAYS}
+    if counted != expected:
+        problems.append("%s: the emulator saw %s, expected %s (%d plays)" % (label, counted, expected, PLAYS))
+    for result in runs:
+        module_runs = sorted(set(runner.module_runs(result["tasks"]).values()))
+        if module_runs != [1]:
+            problems.append("%s: play %s ran %s modules, expected one" % (label, result["label"], module_runs))
+    return problems
+
+
 def run(workdir, collections_path, role_vars):
     """Both rounds against one fresh emulator; returns the findings as a dict with `problems`."""
     emulator = runner.start_emulators(1)[0]
@@ -124,18 +146,17 @@ def run(workdir, collections_path, role_vars):
         first = _run_round("concurrency-1", emulator, workdir, env, role_vars)
         problems = ["play %s failed (rc %d), see %s" % (r["label"], r["returncode"], r["log"])
                     for r in first if r["returncode"] != 0]
+        endpoints = len(play_endpoints(0))
+        problems += request_problems("first round", emulator, first, gets=2, posts=endpoints)
         problems += check_state(emulator)
         emulator.clear_requests()
         second = _run_round("concurrency-2", emulator, workdir, env, role_vars)
         problems += ["second round: play %s failed (rc %d), see %s" % (r["label"], r["returncode"], r["log"])
                      for r in second if r["returncode"] != 0]
-        changed = sum(h["changed"] for r in second for t in r["tasks"] if not t["name"].startswith("Floor:")
-                      for h in t["hosts"].values())
-        posts = [r for r in emulator.requests() if r["method"] == "POST"]
+        changed = sum(h["changed"] for r in second for t in r["tasks"] for h in t["hosts"].values())
         if changed:
-            problems.append("second round: %d endpoints reported changed, expected none" % changed)
-        if posts:
-            problems.append("second round: %d POSTs sent, expected none" % len(posts))
+            problems.append("second round: %d tasks reported changed, expected none" % changed)
+        problems += request_problems("second round", emulator, second, gets=1, posts=0)
         problems += check_state(emulator)
     finally:
         runner.stop_emulators([emulator])

@@ -15,6 +15,12 @@ PLAYBOOKS = os.path.join(BENCH_DIR, "playbooks")
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 from harness import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 
+# The one read of every endpoint of a server, before and (when something was written) after the writes.
+READ_ALL_PATH = "/kapacitor/v1/config"
+# Tasks that run on the controller only, without a module run on the host.
+CONTROLLER_ACTIONS = {"ansible.builtin.validate_argument_spec", "ansible.builtin.fail", "ansible.builtin.debug",
+                      "ansible.builtin.set_fact", "ansible.builtin.assert", "ansible.builtin.meta"}
+
 
 def start_emulators(count):
     """Start `count` emulators (test controls on) at once and wait until each accepts connections."""
@@ -79,7 +85,7 @@ def ansible_playbook_command():
 
 
 def run_playbook(playbook, inventory, env, workdir, label, sample_memory=True):
-    """Run ansible-playbook once; returns wall time, peak memory, per-task times and its exit code."""
+    """Run ansible-playbook once; returns wall and CPU time, peak memory, per-task times and its exit code."""
     timer_file = os.path.join(workdir, "%s.timer.json" % label)
     log_path = os.path.join(workdir, "%s.log" % label)
     run_env = dict(env, BENCH_TIMER_FILE=timer_file)
@@ -91,8 +97,11 @@ def run_playbook(playbook, inventory, env, workdir, label, sample_memory=True):
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=run_env,  # pylint: disable=consider-using-with
                                 cwd=workdir, stdin=subprocess.DEVNULL)
         sampler = PeakSampler(proc.pid).start() if sample_memory else None
-        returncode = proc.wait()
+        # wait4 gives the CPU time of the whole tree: ansible-playbook waits for its workers, and
+        # they for the modules they run.
+        unused, status, usage = os.wait4(proc.pid, 0)
         wall = time.monotonic() - start
+        returncode = proc.returncode = os.waitstatus_to_exitcode(status)
     if sampler:
         sampler.stop()
     tasks = []
@@ -101,10 +110,23 @@ def run_playbook(playbook, inventory, env, workdir, label, sample_memory=True):
             tasks = json.load(handle)["tasks"]
     return {
         "label": label, "returncode": returncode, "wall_s": wall, "log": log_path,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_pss_mib": sampler.peak_pss_kib / 1024.0 if sampler else None,
         "peak_rss_mib": sampler.peak_rss_kib / 1024.0 if sampler else None,
         "peak_processes": sampler.peak_processes if sampler else None, "tasks": tasks,
     }
+
+
+def module_runs(tasks):
+    """Per host, the module runs of a playbook run (from the timer callback's tasks): the results of
+    tasks that run a module, loop items counted one by one, skipped ones left out."""
+    runs = {}
+    for task in tasks:
+        if task.get("action") in CONTROLLER_ACTIONS:
+            continue
+        for host, outcome in task["hosts"].items():
+            runs[host] = runs.get(host, 0) + outcome["items"] - outcome["skipped"]
+    return runs
 
 
 def tail(path, lines=40):
@@ -114,6 +136,7 @@ def tail(path, lines=40):
 
 def make_workdir(path):
     """An empty directory for a run's inventories, logs and timings (the previous run's are removed)."""
+    path = os.path.abspath(path)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(os.path.join(path, "ansible-tmp"))
     return path

@@ -1,7 +1,11 @@
 """Callback for the benchmark: the wall time of every task and what each host reported.
 
 Writes one JSON document to the file named by BENCH_TIMER_FILE when the playbook ends:
-{"tasks": [{"name", "role", "start", "end", "hosts": {host: {"changed", "failed", "skipped", "items"}}}]}
+{"tasks": [{"name", "role", "action", "start", "end",
+            "hosts": {host: {"changed", "failed", "skipped", "items", "endpoints_changed"}}}]}
+`items` counts the results a host reported (one per loop item), skipped ones included;
+`endpoints_changed` sums the length of the `changed_endpoints` a result returns (the plural
+module's), so that a task writing many endpoints at once is counted per endpoint.
 Times are time.monotonic() seconds. With the linear strategy a task ends when the next one starts
 (or the playbook ends): that is when the last host finished it.
 """
@@ -40,7 +44,9 @@ class CallbackModule(CallbackBase):
     def _start(self, task):
         now = self._close_current()
         role = task._role.get_name() if task._role else None  # pylint: disable=protected-access
-        self.tasks.append({"name": task.get_name(), "role": role, "start": now, "end": None, "hosts": {}})
+        action = getattr(task, "resolved_action", None) or task.action
+        self.tasks.append({"name": task.get_name(), "role": role, "action": action, "start": now, "end": None,
+                           "hosts": {}})
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._start(task)
@@ -56,8 +62,11 @@ class CallbackModule(CallbackBase):
             return
         res = result._result  # pylint: disable=protected-access
         entry = self.tasks[-1]["hosts"].setdefault(result._host.get_name(),  # pylint: disable=protected-access
-                                                   {"changed": 0, "failed": 0, "skipped": 0, "items": 0})
+                                                   {"changed": 0, "failed": 0, "skipped": 0, "items": 0,
+                                                    "endpoints_changed": 0})
         items = res.get("results") if isinstance(res.get("results"), list) else None
+        if isinstance(res.get("changed_endpoints"), list):
+            entry["endpoints_changed"] += len(res["changed_endpoints"])
         if items is None:
             entry["items"] += 1
             entry["changed"] += int(bool(res.get("changed")) and outcome == "ok")
