@@ -119,8 +119,15 @@ if grep -E 'secret-(3f9a|7c21)' "$work/out"; then fail "a secret reached the out
 expect_writes "/kapacitor/v1/config/slack/ops /kapacitor/v1/config/smtp/ "
 clear_log
 
+step "Kapacitor refuses the second of three changes, no test alerts: the first is reported changed, the run fails"
+"$python" requests.py "$url" reset
+"$python" requests.py "$url" fault '{"method": "POST", "path": "/config/smtp/", "status": 500, "message": "refused by the test", "count": 1}'
+if play configure_alert_endpoints -e @partial.yml; then fail "the run did not fail"; fi
+grep -qE "^kap-a +: ok=[0-9]+ +changed=[1-9][0-9]* +unreachable=0 +failed=1" "$work/out" || fail "the recap does not show the change and the failure"
+expect_writes "/kapacitor/v1/config/sensu/ /kapacitor/v1/config/smtp/ "
+
 step "Kapacitor refuses the second of three changes: the first is reported changed and tested, the run fails"
-clear_log
+"$python" requests.py "$url" reset
 "$python" requests.py "$url" fault '{"method": "POST", "path": "/config/smtp/", "status": 500, "message": "refused by the test", "count": 1}'
 if play configure_alert_endpoints -e @partial.yml -e kapacitor_alert_endpoints_test_alerts=changed; then fail "the run did not fail"; fi
 grep -qE "^kap-a +: ok=[0-9]+ +changed=[1-9][0-9]* +unreachable=0 +failed=1" "$work/out" || fail "the recap does not show the change and the failure"
