@@ -689,7 +689,8 @@ class Handler(kapacitor_emulator.Handler):
                 return
         bp = server.basepath
         if bp:
-            if path != bp and not path.startswith(bp + '/'):
+            # Unrouted paths go to http.StripPrefix(basepath, assets): a plain prefix test, then the UI page.
+            if not path.startswith(bp):
                 self.send_body(404, b'404 page not found\n', 'text/plain; charset=utf-8')
                 return
             path = path[len(bp):] or '/'
@@ -740,15 +741,12 @@ class Handler(kapacitor_emulator.Handler):
         """httprouter's RedirectTrailingSlash and RedirectFixedPath (clean path, case-insensitive)."""
         if self.command == 'CONNECT' or path == '/':
             return None
-        candidates = [path[:-1] if path.endswith('/') else path + '/']
         clean = posixpath.normpath(path)
         if clean.startswith('//'):
             clean = '/' + clean.lstrip('/')
-        candidates += [clean, clean + '/']
-        for candidate in candidates:
-            if candidate == path:
-                continue
-            found = match_route(candidate, table, fold=candidate != candidates[0])
+        candidates = [(path[:-1] if path.endswith('/') else path + '/', False), (clean, True), (clean + '/', True)]
+        for candidate, fold in candidates:
+            found = match_route(candidate, table, fold=fold)
             if found is not None:
                 wanted = found[0].split('/')
                 return '/'.join(got if want.startswith(':') else want for want, got in zip(wanted, candidate.split('/')))
