@@ -647,26 +647,27 @@ class Handler(kapacitor_emulator.Handler):
             self.entry = {'method': self.command, 'path': path, 'query': urllib.parse.parse_qs(raw_url.query, keep_blank_values=True),
                           'headers': dict(self.headers.items()), 'body': kapacitor_emulator.parse_logged_body(raw), 'status': None}
             controls.log(self.entry)
-            fault = controls.match(self.command, path)
-            if fault is not None:
-                if fault.get('delay'):
-                    time.sleep(float(fault['delay']))
-                if fault.get('drop'):
-                    self.drop()
-                    return
-                if fault.get('status'):
-                    status = int(fault['status'])
-                    if status == 502:
-                        self.send_body(502, b'', None)
-                    else:
-                        self.send_json_error(ApiError(status, fault.get('message') or 'injected fault'))
-                    return
+            if self.apply_fault(controls.match(self.command, path)):
+                return
         try:
             self.dispatch(path, raw_url.query, raw)
         except ApiError as exc:
             self.send_json_error(exc)
         except kapacitor_emulator.DropConnection:
             self.drop()
+
+    def apply_fault(self, fault):
+        """Delay, then drop or answer (502: empty, as an unreachable Kapacitor; else a JSON error). True if answered."""
+        if fault is None:
+            return False
+        time.sleep(float(fault.get('delay') or 0))
+        if fault.get('drop'):
+            self.drop()
+        elif fault.get('status') == 502:
+            self.send_body(502, b'', None)
+        elif fault.get('status'):
+            self.send_json_error(ApiError(int(fault['status']), fault.get('message') or 'injected fault'))
+        return bool(fault.get('drop') or fault.get('status'))
 
     # -- middleware chain of server/mux.go
     def dispatch(self, path, query, raw):
@@ -1055,6 +1056,13 @@ def parse_custom_link(value):
     return name, url
 
 
+def write_port_file(path, port):
+    """Written in one step, so that a reader never sees a partial number."""
+    with open(path + '.tmp', 'w', encoding='utf-8') as handle:
+        handle.write('%d\n' % port)
+    os.replace(path + '.tmp', path)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description='Emulate Chronograf %s Kapacitor connections, proxy and authentication.' % VERSION)
     parser.add_argument('--listen', type=kapacitor_emulator.parse_listen, default=('127.0.0.1', 8888),
@@ -1109,19 +1117,14 @@ def main(argv=None):
         raise KeyboardInterrupt()
     signal.signal(signal.SIGTERM, stop)
     if args.port_file:
-        tmp = args.port_file + '.tmp'
-        with open(tmp, 'w', encoding='utf-8') as handle:
-            handle.write('%d\n' % port)
-        os.replace(tmp, args.port_file)
+        write_port_file(args.port_file, port)
     print('chronograf-emulator listening on http://%s:%d%s' % (host, port, args.basepath), flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
     return 0
-
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -457,14 +457,10 @@ def replay_all():
 
 
 def main():
-    passed, failures, skipped = replay_all()
-    for line in skipped:
-        print('NOT REPLAYED ' + line)
-    for line in failures:
-        print('FAIL ' + line)
-    print('%d passed, %d failed' % (passed, len(failures)))
+    passed, failures, not_replayed = replay_all()
+    lines = ['NOT REPLAYED ' + line for line in not_replayed] + ['FAIL ' + line for line in failures]
+    print('\n'.join(lines + ['%d passed, %d failed' % (passed, len(failures))]))
     return 1 if failures else 0
-
 
 if __name__ == '__main__':
     sys.exit(main())

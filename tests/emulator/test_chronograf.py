@@ -23,25 +23,12 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import CHRONOGRAF_EMULATOR, ChronografEmulator  # noqa: E402 pylint: disable=wrong-import-position
+from harness import CHRONOGRAF_EMULATOR  # noqa: E402 pylint: disable=wrong-import-position
 
 KAPACITORS = '/chronograf/v1/sources/1/kapacitors'
 # MD5-crypt hashes written by `openssl passwd -apr1 -salt abcdefgh secret` and `openssl passwd -1 -salt saltsalt 'pa:ss word'`.
 APR1_SECRET = '$apr1$abcdefgh$h9FWgUz3n9YxylKLlR5SQ/'
 MD5_PA_SS_WORD = '$1$saltsalt$31I8wIB9/AjNDrVEYkMoG0'
-
-
-@pytest.fixture
-def start_chronograf():
-    started = []
-
-    def start(**kwargs):
-        emulator = ChronografEmulator(**kwargs).start()
-        started.append(emulator)
-        return emulator
-    yield start
-    for emulator in started:
-        emulator.stop()
 
 
 def basic(user, password):
