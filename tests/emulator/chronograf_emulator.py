@@ -759,7 +759,8 @@ class Handler(kapacitor_emulator.Handler):
             self.entry['status'] = status
         self.log_request(status)
         self.send_response_only(status)
-        self.send_header('Date', self.date_time_string())
+        if not any(name.lower() == 'date' for name, _ in headers):
+            self.send_header('Date', self.date_time_string())
         self.send_header('X-Chronograf-Version', VERSION)
         self.send_header('X-Frame-Options', 'SAMEORIGIN')
         self.send_header('Cross-Origin-Resource-Policy', 'same-origin')
@@ -998,7 +999,7 @@ class Handler(kapacitor_emulator.Handler):
         content_type = None
         for name, value in reply_headers:
             lower = name.lower()
-            if lower in HOP_BY_HOP or lower in ('content-length', 'date') or gunzip and lower == 'content-encoding':
+            if lower in HOP_BY_HOP or lower == 'content-length' or gunzip and lower == 'content-encoding':
                 continue
             if lower == 'content-type':
                 content_type = value
@@ -1096,11 +1097,12 @@ def main(argv=None):
         if args.pub_key:
             with open(args.pub_key, encoding='utf-8') as handle:
                 public_key = load_public_key(handle.read())
-        config = load_config(args.config)
-    except StartupError as exc:
-        sys.stderr.write('chronograf-emulator: %s%s\n' % ('Unable to set public key: ' if args.pub_key and public_key is None else '', exc))
+    except (StartupError, OSError) as exc:
+        sys.stderr.write('chronograf-emulator: Unable to set public key: %s\n' % exc)
         return 1
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+    try:
+        config = load_config(args.config)
+    except (StartupError, OSError, ValueError, TypeError, KeyError) as exc:
         sys.stderr.write('chronograf-emulator: %s\n' % exc)
         return 2
     options = {
@@ -1125,6 +1127,7 @@ def main(argv=None):
         except KeyboardInterrupt:
             pass
     return 0
+
 
 if __name__ == '__main__':
     sys.exit(main())

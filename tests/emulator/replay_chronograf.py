@@ -462,5 +462,6 @@ def main():
     print('\n'.join(lines + ['%d passed, %d failed' % (passed, len(failures))]))
     return 1 if failures else 0
 
+
 if __name__ == '__main__':
     sys.exit(main())
