@@ -383,7 +383,7 @@ def parse_id(raw):
 
 def md5_crypt(password, salt, magic):
     """The MD5-crypt of $1$ and Apache's $apr1$ (public algorithm by Poul-Henning Kamp)."""
-    password, salt, magic = password.encode(), salt.encode()[:8], magic.encode()
+    password, salt, magic = password.encode(), salt.encode(), magic.encode()
     alternate = hashlib.md5(password + salt + password).digest()
     context = password + magic + salt
     length = len(password)
@@ -418,16 +418,31 @@ def md5_crypt(password, salt, magic):
 
 
 def check_secret(password, secret):
-    """go-http-auth's CheckSecret for the formats the standard library can check ({SHA}, $apr1$, $1$)."""
+    """go-http-auth's comparison for the formats the standard library can check: {SHA} and MD5-crypt."""
     if secret.startswith('{SHA}'):
         return base64.b64encode(hashlib.sha1(password.encode()).digest()).decode() == secret[5:]
     if secret.startswith(('$2a$', '$2b$', '$2x$', '$2y$')):
         return False  # bcrypt: not in the standard library, never matches here
-    for magic in ('$apr1$', '$1$'):
-        if secret.startswith(magic):
-            salt = secret[len(magic):].split('$', 1)[0]
-            return md5_crypt(password, salt, magic) == secret
-    return False  # go-http-auth would try MD5-crypt without a magic, which never matches
+    # Anything else is read as $magic$salt$hash ($apr1$, $1$); plain text and DES-crypt never match.
+    parts = secret.split('$', 3)
+    return len(parts) == 4 and md5_crypt(password, parts[2], '$%s$' % parts[1]) == secret
+
+
+def read_htpasswd(text):
+    """go-http-auth reads the file as CSV with ':' between fields, '#' comments and leading spaces trimmed.
+
+    Every record must have as many fields as the first, and at least two; the second is the secret.
+    Quoted fields are not supported here: a '"' counts as malformed (Go accepts well-formed quoting)."""
+    users, width = {}, None
+    for line in text.splitlines():
+        if not line or line.startswith('#'):
+            continue
+        fields = [field.lstrip(' \t') for field in line.split(':')]
+        width = width or len(fields)
+        if '"' in line or len(fields) != width or width < 2:
+            raise ValueError('malformed htpasswd file')
+        users[fields[0]] = fields[1]
+    return users
 
 
 class Htpasswd:
@@ -444,29 +459,23 @@ class Htpasswd:
             try:
                 mtime = os.stat(self.path).st_mtime_ns
                 if mtime != self.mtime:
-                    users = {}
                     with open(self.path, encoding='utf-8') as handle:
-                        for line in handle:
-                            line = line.rstrip('\r\n')
-                            if not line:
-                                continue
-                            if ':' not in line:
-                                raise ValueError('malformed htpasswd line')
-                            name, secret = line.split(':', 1)
-                            users[name] = secret
-                    self.users, self.mtime = users, mtime
+                        self.users = read_htpasswd(handle.read())
+                    self.mtime = mtime
             except (OSError, ValueError) as exc:
                 # Chronograf panics on a missing or malformed file: the client sees a dropped connection.
                 raise kapacitor_emulator.DropConnection(str(exc))
             return self.users.get(user, '')
 
     def check(self, header):
-        scheme, _, encoded = (header or '').partition(' ')
-        if scheme != 'Basic' or not encoded:
+        scheme, space, encoded = (header or '').partition(' ')
+        if scheme != 'Basic' or not space:
             return False
         try:
-            user, _, password = base64.b64decode(encoded, validate=True).decode('utf-8', 'replace').partition(':')
+            user, colon, password = base64.b64decode(encoded, validate=True).decode('utf-8', 'replace').partition(':')
         except ValueError:
+            return False
+        if not colon:
             return False
         secret = self.secret(user)
         return bool(secret) and check_secret(password, secret)

@@ -242,7 +242,7 @@ def test_faults_and_request_log(start_chronograf, start_emulator):
 def test_htpasswd(start_chronograf, tmp_path):
     path = tmp_path / 'htpasswd'
     sha = '{SHA}' + base64.b64encode(hashlib.sha1(b'sha-pass').digest()).decode()
-    path.write_text('alice:%s\nbob:%s\ncarol:%s\nplain:plain\nbcrypt:$2y$05$abcdefghijklmnopqrstuu\n' % (sha, APR1_SECRET, MD5_PA_SS_WORD))
+    path.write_text('# users\nalice:%s\nbob: %s\ncarol:%s\nplain:plain\nbcrypt:$2y$05$abcdefghijklmnopqrstuu\n' % (sha, APR1_SECRET, MD5_PA_SS_WORD))
     chronograf = start_chronograf(extra_args=['--htpasswd', str(path), '--basic-auth-realm', 'Ops'])
     for user, password in (('alice', 'sha-pass'), ('bob', 'secret'), ('carol', 'pa:ss word')):
         assert chronograf.request('GET', KAPACITORS, headers=basic(user, password)).status == 200, user
@@ -251,13 +251,18 @@ def test_htpasswd(start_chronograf, tmp_path):
         response = chronograf.request('GET', '/nonce', headers=headers)
         assert response.status == 401 and response.text == '401 Unauthorized\n', headers
         assert response.headers['Content-Type'] == 'text/plain' and response.headers['WWW-Authenticate'] == 'Basic realm="Ops"'
-    # The file is read again when it changes; a missing file drops the connection.
+    # The file is read again when it changes; a malformed or missing file drops the connection.
     path.write_text('bob:%s\n' % sha)
     os.utime(str(path), (time.time() + 5, time.time() + 5))
     assert chronograf.request('GET', '/ping', headers=basic('bob', 'sha-pass')).status == 200
+    path.write_text('bob:%s\nextra:field:count\n' % sha)
+    os.utime(str(path), (time.time() + 10, time.time() + 10))
+    with pytest.raises((http.client.HTTPException, OSError)):
+        chronograf.request('GET', '/ping', headers=basic('bob', 'sha-pass'))
     os.remove(str(path))
     with pytest.raises((http.client.HTTPException, OSError)):
         chronograf.request('GET', '/ping', headers=basic('bob', 'sha-pass'))
+    assert chronograf.request('GET', '/ping').status == 401  # no credentials: the file is not read
 
 
 def key_files(tmp_path):
