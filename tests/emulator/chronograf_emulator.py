@@ -612,6 +612,11 @@ ROUTES = [
     (API + '/sources/:id/kapacitors/:kid', ('GET', 'PATCH', 'DELETE')),
     (API + '/sources/:id/kapacitors/:kid/proxy', ('GET', 'POST', 'PATCH', 'DELETE')),
     (API + '/sources/:id/services/:kid/proxy', ('GET', 'POST', 'PATCH', 'DELETE')),
+    # Chronograf routes the emulator does not model: 501, not the UI page.
+    (API + '/sources/:id/health', ('GET',)),
+    (API + '/sources/:id/services', ('GET', 'POST')),
+    (API + '/sources/:id/kapacitors/:kid/rules', ('GET', 'POST')),
+    (API + '/sources/:id/kapacitors/:kid/rules/:tid', ('GET', 'PUT', 'PATCH', 'DELETE')),
 ]
 
 

@@ -215,6 +215,16 @@ def test_proxy_502_when_kapacitor_is_down(start_chronograf):
         assert response.headers['X-Chronograf-Version'] == '1.11.4'
 
 
+def test_proxy_tls_follows_insecure_skip_verify(start_chronograf, start_emulator, certs):
+    kapacitor = start_emulator(tls=(certs['server'], certs['server-key']), ca_file=certs['ca'])
+    chronograf = start_chronograf()
+    checked = connect(chronograf, kapacitor)
+    unchecked = connect(chronograf, kapacitor, insecureSkipVerify=True)
+    response = chronograf.request('GET', proxy(checked, '/kapacitor/v1/ping'))
+    assert response.status == 502 and response.data == b''  # the throwaway CA is not trusted
+    assert chronograf.request('GET', proxy(unchecked, '/kapacitor/v1/ping')).status == 204
+
+
 def test_faults_and_request_log(start_chronograf, start_emulator):
     kapacitor = start_emulator()
     chronograf = start_chronograf()
