@@ -103,7 +103,7 @@ def go_parse(raw, via_request):
         return 'parse %s: %s' % (gojson.go_quote(raw), err), None
     text, fragment = raw, None
     if not via_request:
-        text, _, fragment = raw.partition('#')
+        text, fragment = raw.partition('#')[::2]
     if any(ord(c) < 0x20 or ord(c) == 0x7f for c in text):
         return 'parse %s: net/url: invalid control character in URL' % gojson.go_quote(raw), None
     if text == '' and via_request:
@@ -156,7 +156,7 @@ def go_parse_query(query):
     for pair in query.split('&'):
         if ';' in pair or not pair:
             continue
-        key, _, value = pair.partition('=')
+        key, value = pair.partition('=')[::2]
         try:
             key, value = go_query_unescape(key), go_query_unescape(value)
         except ValueError:
@@ -352,7 +352,7 @@ def decode_struct(raw, fields):
     try:
         text = raw.decode('utf-8')
         decoder = json.JSONDecoder(object_pairs_hook=JsonObject, parse_constant=reject_constant)
-        value, _ = decoder.raw_decode(text.lstrip(' \t\r\n'))
+        value = decoder.raw_decode(text.lstrip(' \t\r\n'))[0]
     except ValueError:
         raise invalid
     if value is None:
@@ -361,7 +361,8 @@ def decode_struct(raw, fields):
         raise invalid
     found = {}
     for key, item in value:
-        name = next((f for f, _ in fields if f == key), None) or next((f for f, _ in fields if f.lower() == key.lower()), None)
+        names = [field[0] for field in fields]
+        name = next((f for f in names if f == key), None) or next((f for f in names if f.lower() == key.lower()), None)
         if name is None:
             continue
         kind = dict(fields)[name]
@@ -407,13 +408,8 @@ def md5_crypt(password, salt, magic):
     out = ''
     for first, second, third in ((0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15), (4, 10, 5)):
         value = (digest[first] << 16) | (digest[second] << 8) | digest[third]
-        for _ in range(4):
-            out += alphabet[value & 0x3f]
-            value >>= 6
-    value = digest[11]
-    for _ in range(2):
-        out += alphabet[value & 0x3f]
-        value >>= 6
+        out += ''.join(alphabet[(value >> shift) & 0x3f] for shift in (0, 6, 12, 18))
+    out += ''.join(alphabet[(digest[11] >> shift) & 0x3f] for shift in (0, 6))
     return magic.decode() + salt.decode() + '$' + out
 
 
@@ -503,11 +499,11 @@ def load_public_key(text):
         raise StartupError('unsupported key type %s' % gojson.go_quote(match.group(1)))
     try:
         der = base64.b64decode(''.join(match.group(2).split()))
-        tag, body, _ = der_read(der, 0)
+        tag, body = der_read(der, 0)[:2]
         first_tag, first, after = der_read(body, 0)
         if tag != 0x30 or first_tag != 0x02:
             raise ValueError('not PKCS#1')
-        second_tag, second, _ = der_read(body, after)
+        second_tag, second = der_read(body, after)[:2]
         if second_tag != 0x02:
             raise ValueError('not PKCS#1')
     except (ValueError, IndexError):
@@ -773,7 +769,7 @@ class Handler(kapacitor_emulator.Handler):
             self.entry['status'] = status
         self.log_request(status)
         self.send_response_only(status)
-        if not any(name.lower() == 'date' for name, _ in headers):
+        if not any(header[0].lower() == 'date' for header in headers):
             self.send_header('Date', self.date_time_string())
         self.send_header('X-Chronograf-Version', VERSION)
         self.send_header('X-Frame-Options', 'SAMEORIGIN')
@@ -858,7 +854,8 @@ class Handler(kapacitor_emulator.Handler):
         source_id = parse_id(params['id'])
         store = self.server.store
         with store.lock:
-            found = [kapacitor_response(s) for _, s in sorted(store.servers.items()) if s['srcId'] == source_id and s['type'] == '']
+            found = [kapacitor_response(store.servers[kid]) for kid in sorted(store.servers)
+                     if store.servers[kid]['srcId'] == source_id and store.servers[kid]['type'] == '']
         self.send_json(200, {'kapacitors': found})
 
     def api_chronograf_v_sources_id_kapacitors_post(self, params, query, raw):
@@ -973,12 +970,12 @@ class Handler(kapacitor_emulator.Handler):
         path = urllib.parse.quote(parts['path'] or '/', safe="/%:@!$&'()*+,;=-._~")
         request_uri = path + ('?' + urllib.parse.quote(parts['query'], safe="/%:@!$&'()*+,;=-._~?") if parts['query'] is not None else '')
         headers = self.outgoing_headers(server, host)
-        asked_gzip = any(name.lower() == 'accept-encoding' for name, _ in headers)
+        asked_gzip = any(header[0].lower() == 'accept-encoding' for header in headers)
         if not asked_gzip:
             headers.append(('Accept-Encoding', 'gzip'))
         if self.entry is not None:
             self.entry['proxied_to'] = {'url': scheme + '://' + host + request_uri, 'headers': dict(headers)}
-        hostname, _, port = host.rpartition(':') if not host.endswith(']') else (host, '', '')
+        hostname, port = host.rpartition(':')[::2] if not host.endswith(']') else (host, '')
         hostname = (hostname or host).strip('[]')
         port = int(port) if port.isdigit() else (443 if scheme == 'https' else 80)
         try:
@@ -1045,7 +1042,10 @@ class Handler(kapacitor_emulator.Handler):
         super(Handler, self).handle_control(path, raw)
 
 
-class Server(kapacitor_emulator.Server):
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    handle_error = kapacitor_emulator.Server.handle_error
 
     def __init__(self, address, options):
         self.store = options['store']

@@ -294,7 +294,7 @@ def signed(chronograf, key, prefix='CHRONOGRAF-SHA256 ', nonce=None):
 
 
 def test_superadmin_token(start_chronograf, tmp_path):
-    key, pub, _, _ = key_files(tmp_path)
+    key, pub = key_files(tmp_path)[:2]
     chronograf = start_chronograf(extra_args=['--pub-key', pub, '--nonce-expiration', '1s'])
     response = chronograf.request('GET', '/nonce')
     assert response.status == 200 and len(response.data) == 36 and response.headers['Content-Type'] == 'text/plain'
@@ -328,7 +328,7 @@ def test_token_ignored_without_oauth_and_cookie_guard(start_chronograf):
 
 
 def test_public_key_forms(tmp_path):
-    _, _, spki, labelled = key_files(tmp_path)
+    spki, labelled = key_files(tmp_path)[2:]
     for path, message in ((spki, 'use ParsePKIXPublicKey instead'), (labelled, 'unsupported key type "RSA PUBLIC KEY"')):
         done = subprocess.run([sys.executable, CHRONOGRAF_EMULATOR, '--listen', '127.0.0.1:0', '--pub-key', path],
                               capture_output=True, text=True, timeout=30, check=False)
