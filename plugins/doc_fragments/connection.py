@@ -17,6 +17,8 @@ options:
   kapacitor_url:
     description:
       - Base URL of the Kapacitor server, without the C(/kapacitor/v1) API path.
+      - Credentials written into the URL (C(http://user:password@host)) are refused; give them as O(kapacitor_username)
+        and O(kapacitor_password).
       - If not set, the environment variable E(KAPACITOR_URL) is used; an empty variable counts as unset.
     type: str
     default: http://localhost:9092
@@ -42,23 +44,27 @@ options:
     description:
       - Verify the TLS certificate of an C(https) O(kapacitor_url).
       - Set to V(false) only for test servers with self-signed certificates; prefer O(ca_path).
+      - If not set, the environment variable E(KAPACITOR_VALIDATE_CERTS) is used; an empty variable counts as unset.
     type: bool
     default: true
   ca_path:
     description:
       - PEM file of the certificate authority that signed Kapacitor's certificate.
+      - If not set, the environment variable E(KAPACITOR_CA_PATH) is used; an empty variable counts as unset.
     type: path
   client_cert:
     description:
       - PEM file with a client certificate, for Kapacitor servers that require one.
+      - If not set, the environment variable E(KAPACITOR_CLIENT_CERT) is used; an empty variable counts as unset.
     type: path
   client_key:
     description:
       - PEM file with the private key of O(client_cert), if the certificate file does not hold it.
+      - If not set, the environment variable E(KAPACITOR_CLIENT_KEY) is used; an empty variable counts as unset.
     type: path
   timeout:
     description:
-      - Seconds to wait for each answer from Kapacitor.
+      - Seconds to wait for each answer from Kapacitor; a positive number.
     type: int
     default: 10
   use_proxy:

@@ -32,6 +32,7 @@ try:
 except ImportError:  # pragma: no cover - every supported ansible-core has it
     SSLValidationError = None
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import USER_AGENT
 
 API_PREFIX = "/kapacitor/v1"
@@ -46,7 +47,7 @@ RETRY_DELAYS = (0.5, 1.5)
 class KapacitorError(Exception):
     """A failed request, or a refusal to send one.
 
-    kind is one of: connection, timeout, tls, dropped, http, invalid_response, url.
+    kind is one of: connection, timeout, tls, dropped, http, invalid_response, not_kapacitor, url.
     """
 
     def __init__(self, message, method=None, path=None, status=None, kapacitor_message=None, kind="http"):
@@ -69,7 +70,8 @@ class KapacitorError(Exception):
         }
 
 
-def _hint_for_status(status, path, kapacitor_message):
+def _hint_for_status(method, status, path, kapacitor_message):
+    """What to do about a failed answer; None when there is nothing useful to say."""
     text = (kapacitor_message or "").lower()
     if status == 401:
         return ("authentication failed: check kapacitor_username/kapacitor_password or kapacitor_token"
@@ -86,10 +88,10 @@ def _hint_for_status(status, path, kapacitor_message):
                     " or this Kapacitor is too old for the handler")
         if path and path.startswith(API_PREFIX + "/service-tests/"):
             return "this Kapacitor has no service test of that name: it may be too old for the handler"
-        return "is kapacitor_url the base URL of a Kapacitor server (without /kapacitor/v1)?"
+        return None
     if status == 400:
         return "Kapacitor refused the request"
-    if status == 500:
+    if status == 500 and method == "POST" and path and path.startswith(API_PREFIX + "/config/"):
         return "Kapacitor failed to apply the request (its running service refused the new configuration)"
     if status in RETRY_STATUSES:
         return "Kapacitor, or a proxy in front of it, is unavailable"
@@ -144,6 +146,9 @@ class KapacitorClient:
         self.sleep = sleep
         # Kapacitor sends its version in the X-Kapacitor-Version header of every answer.
         self.kapacitor_version = None
+        # Answers read so far, and writes that Kapacitor accepted (a failed run still reports changed).
+        self.answers = 0
+        self.writes = 0
         self._tls = dict(cafile=ca_path, validate_certs=validate_certs, client_cert=client_cert, client_key=client_key)
         self._context = None
         headers = {"Accept": "application/json"}
@@ -191,9 +196,14 @@ class KapacitorClient:
                 return None
             raise
 
-    def post(self, path, body):
-        """POST a JSON body once (never retried) and return the decoded JSON answer or None."""
-        return self._send("POST", path, body)
+    def post(self, path, body, write=True):
+        """POST a JSON body once (never retried) and return the decoded JSON answer or None.
+
+        write: whether the request changes Kapacitor's configuration (a service test does not).
+        """
+        answer = self._send("POST", path, body)
+        self.writes += int(write)
+        return answer
 
     def _send(self, method, path, body=None):
         full_path = API_PREFIX + path
@@ -209,13 +219,19 @@ class KapacitorClient:
             response = self._request.open(method, url, data=data, headers=headers, context=context)
             raw = response.read()
             self._note_version(response)
+            self.answers += 1
         except HTTPError as exc:
             try:
                 err_body = exc.read().decode("utf-8", "replace")
             except Exception:  # pylint: disable=broad-except
                 err_body = ""
-            kmsg = _kapacitor_message(err_body)
-            hint = _hint_for_status(exc.code, full_path, kmsg)
+            kmsg = redaction.scrub(_kapacitor_message(err_body))
+            if not self._looks_like_kapacitor(exc):
+                raise KapacitorError("%s: HTTP %s: this does not look like Kapacitor's API at %s (no X-Kapacitor-Version"
+                                     " header in the answer): check kapacitor_url" % (where, exc.code, self.base_url),
+                                     method, full_path, exc.code, kmsg, "not_kapacitor")
+            self.answers += 1
+            hint = _hint_for_status(method, exc.code, full_path, kmsg)
             parts = ["%s: HTTP %s" % (where, exc.code)]
             if kmsg:
                 parts.append(kmsg)
@@ -252,6 +268,18 @@ class KapacitorClient:
                                      " loaded (%s)" % (method, full_path, self.host, _short(exc)),
                                      method, full_path, None, None, "tls")
         return self._context
+
+    def _looks_like_kapacitor(self, error):
+        """Whether an error answer came from Kapacitor: it names its version in every answer.
+
+        Only the first answer of a run is judged (a 404 from another web server would otherwise
+        read as a Kapacitor without the handler), and a proxy's 502, 503 or 504 in front of a
+        Kapacitor is not doubted.
+        """
+        self._note_version(error)
+        if self.answers or error.code in RETRY_STATUSES:
+            return True
+        return self.kapacitor_version is not None
 
     def _note_version(self, response):
         headers = getattr(response, "headers", None)

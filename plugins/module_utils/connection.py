@@ -18,6 +18,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.values import InputError
+
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "ansible-tickstack.kapacitor/%s" % COLLECTION_VERSION
 
@@ -42,10 +45,10 @@ CONNECTION_ARGUMENT_SPEC = dict(
     kapacitor_username=dict(type="str", fallback=(nonempty_env_fallback, ["KAPACITOR_USERNAME"])),
     kapacitor_password=dict(type="str", no_log=True, fallback=(nonempty_env_fallback, ["KAPACITOR_PASSWORD"])),
     kapacitor_token=dict(type="str", no_log=True, fallback=(nonempty_env_fallback, ["KAPACITOR_TOKEN"])),
-    validate_certs=dict(type="bool", default=True),
-    ca_path=dict(type="path"),
-    client_cert=dict(type="path"),
-    client_key=dict(type="path"),
+    validate_certs=dict(type="bool", default=True, fallback=(nonempty_env_fallback, ["KAPACITOR_VALIDATE_CERTS"])),
+    ca_path=dict(type="path", fallback=(nonempty_env_fallback, ["KAPACITOR_CA_PATH"])),
+    client_cert=dict(type="path", fallback=(nonempty_env_fallback, ["KAPACITOR_CLIENT_CERT"])),
+    client_key=dict(type="path", fallback=(nonempty_env_fallback, ["KAPACITOR_CLIENT_KEY"])),
     timeout=dict(type="int", default=10),
     use_proxy=dict(type="bool", default=True),
 )
@@ -72,6 +75,21 @@ def module_kwargs(argument_spec, **kwargs):
     result["required_by"] = required_by
     result.update(kwargs)
     return result
+
+
+def connection_secrets(raw_params):
+    """Secrets among the raw connection arguments that the argument spec does not mark no_log:
+    credentials written into kapacitor_url."""
+    return redaction.url_secrets(raw_params.get("kapacitor_url"))
+
+
+def check_connection(params):
+    """Refusals of connection arguments, before any request (raises InputError)."""
+    if redaction.url_secrets(params.get("kapacitor_url")):
+        raise InputError("kapacitor_url: credentials in the URL (user:password@host) are not used; give them as"
+                         " kapacitor_username and kapacitor_password (or kapacitor_token) instead")
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        raise InputError("timeout: expected a positive number of seconds, got %s" % params["timeout"])
 
 
 def client_from_module(module, **overrides):

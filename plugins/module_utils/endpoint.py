@@ -28,21 +28,17 @@ __metaclass__ = type
 
 import collections
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import ModuleFailure
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 
 UPDATE_SECRETS_CHOICES = ("when_unset", "always")
 
-# How secrets appear in diffs and results.
-SECRET_SET = "<set>"
-SECRET_UNSET = "<unset>"
-SECRET_CHANGED = "<changed>"
-SET = "set"
-UNSET = "unset"
 
 
-class EndpointError(Exception):
+class EndpointError(ModuleFailure):
     """A refusal found after reading Kapacitor's state (nothing was sent), or a half-applied failure."""
 
 
@@ -55,7 +51,7 @@ def section_path(handler):
 
 def element_path(handler, name):
     """Non-list sections and the unnamed list element end with '/', named elements with the name."""
-    if not H.is_list(handler) or not name:
+    if not handlers.is_list(handler) or not name:
         return "/config/%s/" % handler.name
     return "/config/%s/%s" % (handler.name, name)
 
@@ -65,7 +61,7 @@ def element_path(handler, name):
 
 def read_elements(client, handler):
     """Every element of a section as Kapacitor returns it; [] for an empty list section."""
-    if H.is_list(handler):
+    if handlers.is_list(handler):
         # An empty list section is absent from GET /config (404): Kapacitor still accepts `add`.
         data = client.get_or_none(section_path(handler))
         return list((data or {}).get("elements") or [])
@@ -79,13 +75,26 @@ def read_elements(client, handler):
     return [data] if data else []
 
 
+def read_all(client):
+    """({handler name: elements}, missing handlers) for every handler of the table, from one GET /config.
+
+    An empty list section is absent from Kapacitor's answer; a missing single-configuration
+    section means a Kapacitor older than the handler.
+    """
+    sections = (client.get("/config") or {}).get("sections") or {}
+    read = collections.OrderedDict(
+        (h.name, list((sections.get(h.name) or {}).get("elements") or [])) for h in handlers.HANDLERS.values())
+    missing = [h for h in handlers.HANDLERS.values() if h.name not in sections and not handlers.is_list(h)]
+    return read, missing
+
+
 def element_options(handler, element):
     return dict((element or {}).get("options") or {})
 
 
 def find_element(handler, elements, name):
     """The element whose key is name (the only element for a non-list section), or None."""
-    if not H.is_list(handler):
+    if not handlers.is_list(handler):
         return elements[0] if elements else None
     for element in elements:
         if element_options(handler, element).get(handler.element_key, "") == name:
@@ -94,68 +103,19 @@ def find_element(handler, elements, name):
 
 
 def element_name(handler, element):
-    if not H.is_list(handler):
+    if not handlers.is_list(handler):
         return None
     return element_options(handler, element).get(handler.element_key, "")
 
 
 # ---------------------------------------------------------------------------------------------
-# Presenting an element without its secrets
-
-def present(handler, options):
-    """(config, secrets): every option in user spelling, secrets replaced by set/unset in `secrets`."""
-    config = collections.OrderedDict()
-    secrets = collections.OrderedDict()
-    for option in handler.options:
-        if option.name == handler.element_key or option.name not in options:
-            continue
-        key = H.user_name(option.name)
-        value = options[option.name]
-        if option.secret:
-            secrets[key] = SET if _is_set(option, value) else UNSET
-            continue
-        if option.type == H.OBJECT and any(f.secret for f in option.fields):
-            shown = collections.OrderedDict()
-            for fkey, fvalue in (value or {}).items():
-                field = _field(option, fkey)
-                if field is not None and field.secret:
-                    secrets["%s.%s" % (key, field.name)] = SET if fvalue else UNSET
-                else:
-                    shown[fkey] = fvalue
-            value = shown
-        config[key] = value
-    return config, secrets
-
+# Presenting an element without its secrets (the rules are in redaction.py)
 
 def endpoint_result(handler, name, element):
     if element is None:
         return dict(handler=handler.name, name=name, exists=False, config={}, secrets={})
-    config, secrets = present(handler, element_options(handler, element))
+    config, secrets = redaction.present(handler, element_options(handler, element))
     return dict(handler=handler.name, name=element_name(handler, element), exists=True, config=config, secrets=secrets)
-
-
-def _field(option, key):
-    for field in option.fields or ():
-        if field.name.lower() == str(key).lower():
-            return field
-    return None
-
-
-def _is_set(option, value):
-    """Whether a secret is set, from Kapacitor's rendering (a boolean when redacted)."""
-    if option.secret == H.REDACTED or isinstance(value, bool):
-        return bool(value)
-    return not V.is_empty_secret(value) if value is not None else False
-
-
-def _mask(option, before, after=None, sending=False):
-    """Masked (before, after) of a secret option for the diff."""
-    shown_before = SECRET_SET if _is_set(option, before) else SECRET_UNSET
-    if not sending:
-        return shown_before, shown_before
-    if V.is_empty_secret(after):
-        return shown_before, SECRET_UNSET
-    return shown_before, SECRET_CHANGED if shown_before == SECRET_SET else SECRET_SET
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,135 +125,158 @@ class Plan:
     """What one run will do: the request to send (if any), the diff and the predicted element."""
 
     def __init__(self):
-        self.operation = None      # 'add', 'set', 'remove' or None
+        self.operation = None      # 'add', 'set', 'remove', 'delete' or None
         self.method_path = None
         self.body = None
         self.changed_options = []  # user spelling
         self.diff_before = collections.OrderedDict()
         self.diff_after = collections.OrderedDict()
         self.predicted = None      # predicted element options after the run (None: absent)
+        self.predictable = True    # False for a reset: Kapacitor cannot tell whether overrides exist
 
     @property
     def changed(self):
         return self.operation is not None
 
+    def request(self):
+        """(method, path, option names) of the write, for results: never values."""
+        body = self.body or {}
+        action = next(iter(body)) if body else None
+        names = body.get(action)
+        if isinstance(names, dict):
+            names = [handlers.user_name(k) for k in names]
+        return dict(method="POST", path=API_PREFIX + self.method_path, operation=self.operation,
+                    options=list(names or []))
 
-def _equal(option, desired, current):
-    current = V.normalise_current(option.type, current, option.fields)
-    if option.type == H.OBJECT:
-        current = current or {}
-        return all(_field_equal(_field(option, k), v, current.get(k)) for k, v in desired.items())
-    return desired == current
+
+API_PREFIX = "/kapacitor/v1"
+
+
+def wire_body(handler, desired):
+    """The JSON object sent for checked options (Kapacitor names -> values as check_config gives them).
+
+    Every body the collection sends (add, set, and the restore after a remove) goes through here,
+    so that what Kapacitor stores is always what it can read back.
+    """
+    options = handlers.option_map(handler)
+    body = collections.OrderedDict()
+    for oname, value in desired.items():
+        option = options[oname]
+        if option.type == handlers.OBJECT:
+            body[oname] = dict((k, values.wire_value(handlers.field(option, k).type, v)) for k, v in value.items())
+        else:
+            body[oname] = values.wire_value(option.type, value)
+    return body
 
 
 def _field_equal(field, desired, current):
-    return desired == V.normalise_current(field.type, current)
+    return desired == values.normalise_current(field.type, current)
 
 
-def _object_wire(option, value):
-    return dict((k, V.wire_value(_field(option, k).type, v)) for k, v in value.items())
+def _equal(option, desired, current):
+    current = values.normalise_current(option.type, current, option.fields)
+    if option.type == handlers.OBJECT:
+        current = current or {}
+        return all(_field_equal(handlers.field(option, k), v, current.get(k)) for k, v in desired.items())
+    return desired == current
 
 
-def _diff_value(option, value):
-    """A value for the diff: object fields that are secrets masked."""
-    if option.type == H.OBJECT and isinstance(value, dict):
-        out = collections.OrderedDict()
-        for k, v in value.items():
-            field = _field(option, k)
-            out[k] = (SECRET_SET if v else SECRET_UNSET) if field is not None and field.secret else v
-        return out
-    return value
+def _diff_pair(option, before, value, sending):
+    """(before, after) of one option for the diff, secrets masked."""
+    if option.secret and option.type == handlers.MAP:
+        return redaction.secret_map(values.normalise_current(option.type, before), value, sending)
+    if option.secret:
+        return redaction.mask(option, before, value, sending)
+    if option.type == handlers.OBJECT:
+        return (redaction.object_diff_value(option, before), redaction.object_diff_value(option, value))
+    return values.normalise_current(option.type, before, option.fields), value
 
 
 def plan_present(handler, name, desired, element, elements, update_secrets):
     plan = Plan()
+    options = handlers.option_map(handler)
     if element is None:
-        if not H.is_list(handler):
+        if not handlers.is_list(handler):
             raise EndpointError("Kapacitor returned no element for the %s section" % handler.name)
         # New list element: `add` starts every option from its zero value, then applies the options given.
         predicted = collections.OrderedDict(
-            (o.name, V.zero_value(o.type, o.fields)) for o in handler.options)
+            (o.name, values.zero_value(o.type, o.fields)) for o in handler.options)
         predicted[handler.element_key] = name
-        body = collections.OrderedDict([(handler.element_key, name)])
         for oname, value in desired.items():
-            option = H.option_map(handler)[oname]
-            body[oname] = _object_wire(option, value) if option.type == H.OBJECT else V.wire_value(option.type, value)
+            option = options[oname]
             predicted[oname] = _predict(option, predicted[oname], value)
-            if option.secret:
-                plan.diff_after[H.user_name(oname)] = _mask(option, False, value, sending=True)[1]
-            else:
-                plan.diff_after[H.user_name(oname)] = _diff_value(option, value)
+            plan.diff_after[handlers.user_name(oname)] = _diff_pair(option, None, value, True)[1]
+        body = collections.OrderedDict([(handler.element_key, name)])
+        body.update(wire_body(handler, desired))
         plan.operation = "add"
         plan.method_path = section_path(handler)
         plan.body = {"add": body}
-        plan.changed_options = [H.user_name(k) for k in desired]
+        plan.changed_options = [handlers.user_name(k) for k in desired]
         plan.predicted = predicted
         return plan
 
     current = element_options(handler, element)
     predicted = collections.OrderedDict(current)
     changes = collections.OrderedDict()
-    options = H.option_map(handler)
     for oname, value in desired.items():
         option = options[oname]
-        key = H.user_name(oname)
+        key = handlers.user_name(oname)
         before = current.get(oname)
-        if option.secret == H.REDACTED:
-            is_set = _is_set(option, before)
-            if V.is_empty_secret(value):
-                send = is_set
-            else:
-                send = update_secrets == "always" or not is_set
-            plan.diff_before[key], plan.diff_after[key] = _mask(option, before, value, send)
+        if option.secret == handlers.REDACTED:
+            # Kapacitor shows only whether it is set: send it when unset, when asked to, or to clear it.
+            was_set = redaction.is_set(option, before)
+            send = was_set if values.is_empty_secret(value) else update_secrets == "always" or not was_set
+            plan.diff_before[key], plan.diff_after[key] = redaction.mask(option, before, value, send)
             if send:
-                changes[oname] = _object_wire(option, value) if option.type == H.OBJECT else value
-                predicted[oname] = not V.is_empty_secret(value)
+                changes[oname] = value
+                predicted[oname] = not values.is_empty_secret(value)
             continue
-        if option.type == H.OBJECT:
-            current_obj = V.normalise_current(option.type, before, option.fields) or {}
+        if option.type == handlers.OBJECT:
+            current_obj = values.normalise_current(option.type, before, option.fields) or {}
             delta = collections.OrderedDict(
-                (k, v) for k, v in value.items() if not _field_equal(_field(option, k), v, current_obj.get(k)))
-            plan.diff_before[key] = _diff_value(option, collections.OrderedDict((k, current_obj.get(k)) for k in value))
-            plan.diff_after[key] = _diff_value(option, value)
+                (k, v) for k, v in value.items()
+                if not _field_equal(handlers.field(option, k), v, current_obj.get(k)))
+            shown_before = collections.OrderedDict((k, current_obj.get(k)) for k in value)
+            plan.diff_before[key], plan.diff_after[key] = _diff_pair(option, shown_before, value, bool(delta))
             if delta:
                 # Kapacitor stores the object sent as the option's override, replacing an earlier one, and
                 # merges it into the kapacitor.conf value: send every field's current value with the
                 # changes, or fields set by an earlier run would fall back to kapacitor.conf.
                 full = collections.OrderedDict(
-                    (k, v) for k, v in current_obj.items() if v is not None and _field(option, k) is not None)
+                    (k, v) for k, v in current_obj.items() if v is not None and handlers.field(option, k) is not None)
                 full.update(value)
-                changes[oname] = _object_wire(option, full)
+                changes[oname] = full
                 predicted[oname] = _predict(option, before, delta)
             continue
         equal = _equal(option, value, before)
-        if option.secret:  # sensitive, not redacted: compared by value, shown masked
-            plan.diff_before[key], plan.diff_after[key] = _mask(option, before, value, not equal)
-        else:
-            plan.diff_before[key] = V.normalise_current(option.type, before, option.fields)
-            plan.diff_after[key] = value
+        plan.diff_before[key], plan.diff_after[key] = _diff_pair(option, before, value, not equal)
         if not equal:
-            changes[oname] = V.wire_value(option.type, value)
+            changes[oname] = value
             predicted[oname] = value
     if changes:
-        if H.is_list(handler) and name == "":
-            others = [element_name(handler, e) for e in elements if element_name(handler, e) != ""]
-            if others:
-                raise EndpointError(
-                    "%s: Kapacitor applies a change of the unnamed workspace (name: '') to every element of the"
-                    " section, so it would also change %s; give the workspace a name in kapacitor.conf, or manage"
-                    " it there" % (handler.name, ", ".join(sorted(others))))
+        _refuse_unnamed_change(handler, name, elements)
         plan.operation = "set"
         plan.method_path = element_path(handler, name)
-        plan.body = {"set": dict(changes)}
-        plan.changed_options = [H.user_name(k) for k in changes]
+        plan.body = {"set": wire_body(handler, changes)}
+        plan.changed_options = [handlers.user_name(k) for k in changes]
     plan.predicted = predicted
     return plan
 
 
+def _refuse_unnamed_change(handler, name, elements):
+    if handlers.is_list(handler) and name == "":
+        others = [element_name(handler, e) for e in elements if element_name(handler, e) != ""]
+        if others:
+            raise EndpointError(
+                "%s: Kapacitor applies a change of the unnamed workspace (name: '') to every element of the"
+                " section, so it would also change %s; give the workspace a name in kapacitor.conf, or manage"
+                " it there" % (handler.name, ", ".join(sorted(others))))
+
+
 def _predict(option, before, value):
-    if option.secret == H.REDACTED:
-        return not V.is_empty_secret(value)
-    if option.type == H.OBJECT:
+    if option.secret == handlers.REDACTED:
+        return not values.is_empty_secret(value)
+    if option.type == handlers.OBJECT:
         # Kapacitor merges the given fields into the object and renders the others unchanged.
         merged = collections.OrderedDict(before or {})
         merged.update(value)
@@ -301,129 +284,222 @@ def _predict(option, before, value):
     return value
 
 
+def _shown(handler, element):
+    """Every option of an element for a diff: values in user spelling, secrets as <set>/<unset>."""
+    config, secrets = redaction.present(handler, element_options(handler, element))
+    shown = collections.OrderedDict(config)
+    shown.update((k, redaction.SECRET_SET if v == redaction.SET else redaction.SECRET_UNSET)
+                 for k, v in secrets.items())
+    return shown
+
+
 def plan_absent(handler, name, element):
     plan = Plan()
     if element is None:
         return plan
-    config, secrets = present(handler, element_options(handler, element))
-    plan.diff_before.update(config)
-    plan.diff_before.update((k, SECRET_SET if v == SET else SECRET_UNSET) for k, v in secrets.items())
+    plan.diff_before.update(_shown(handler, element))
     plan.operation = "remove"
     plan.method_path = section_path(handler)
     plan.body = {"remove": [name]}
     return plan
 
 
+def plan_reset(handler, name, element, reset_options):
+    """Drop the endpoint's API overrides (all of them, or the options named) so kapacitor.conf applies.
+
+    Kapacitor cannot tell whether an override exists, so the request is planned on every run
+    (unless the element does not exist at all) and whether anything changed is known only after
+    reading the endpoint again.
+    """
+    plan = Plan()
+    if element is None:
+        return plan
+    plan.predictable = False
+    plan.predicted = element_options(handler, element)
+    plan.diff_before.update(_shown(handler, element))
+    if reset_options:
+        plan.operation = "delete"
+        plan.method_path = element_path(handler, name)
+        plan.body = {"delete": list(reset_options)}
+        plan.changed_options = [handlers.user_name(k) for k in reset_options]
+    else:
+        plan.operation = "remove"
+        plan.method_path = section_path(handler)
+        plan.body = {"remove": [name if name is not None else ""]}
+    return plan
+
+
 def check_absent_allowed(handler, name):
     """Refusals for state=absent that need no request."""
-    if not H.is_list(handler):
-        raise V.InputError(
+    if not handlers.is_list(handler):
+        raise values.InputError(
             "state=absent: %s is not a list of elements; its one configuration cannot be removed, only changed."
-            " To turn it off use config: {enabled: false}" % handler.name)
+            " To turn it off use config: {enabled: false}, or state: reset to give it back to kapacitor.conf"
+            % handler.name)
     if name == "":
-        raise V.InputError(
+        raise values.InputError(
             "state=absent: the unnamed %s workspace (name: '') comes from kapacitor.conf or Kapacitor's built-in"
             " default and cannot be removed through the API. To turn it off use config: {enabled: false}"
             % handler.name)
 
 
-# ---------------------------------------------------------------------------------------------
-# Running
-
-def _restore_body(handler, before, after):
-    """`set` body that brings back the non-secret values an element had before a `remove`."""
-    body = {}
-    for option in handler.options:
-        if option.name == handler.element_key or option.secret == H.REDACTED or option.name not in before:
-            continue
-        if V.normalise_current(option.type, before[option.name], option.fields) != \
-                V.normalise_current(option.type, after.get(option.name), option.fields):
-            value = before[option.name]
-            if value is None:
-                continue  # null cannot be sent; such an option was unset before
-            body[option.name] = value
-    return body
+def check_reset_options(handler, reset_options):
+    """Kapacitor names of the options to reset (None: all of them); raises InputError."""
+    if reset_options is None:
+        return None
+    if not isinstance(reset_options, list) or not reset_options:
+        raise values.InputError("reset_options: expected a non-empty list of option names")
+    names = []
+    for key in reset_options:
+        option = values.resolve_option(handler, str(key))
+        if option is None or option.name == handler.element_key:
+            raise values.InputError("reset_options: %r is not an option of handler %s; valid options: %s"
+                                    % (key, handler.name, ", ".join(values.valid_option_names(handler))))
+        names.append(option.name)
+    return names
 
 
-def check_input(handler, name, config, state):
-    """(name, desired options) of one endpoint after every check that needs no request.
+def check_input(handler, name, config, state, reset_options=None):
+    """(name, desired options, reset options) of one endpoint after every check that needs no request.
 
-    Raises V.InputError naming the option and what was expected.
+    Raises values.InputError naming the option and what was expected.
     """
-    desired = V.check_config(handler, config) if state == "present" else {}
-    name = V.check_name(handler, name)
+    if state != "reset" and reset_options is not None:
+        raise values.InputError("reset_options: only with state: reset")
+    desired = values.check_config(handler, config) if state == "present" else {}
+    name = values.check_name(handler, name)
     if state == "absent":
         check_absent_allowed(handler, name)
-    return name, desired
+    return name, desired, check_reset_options(handler, reset_options) if state == "reset" else None
 
 
-def plan_endpoint(handler, name, desired, state, elements, update_secrets):
+def plan_endpoint(handler, name, desired, state, elements, update_secrets, reset_options=None):
     """(element, plan) of one checked endpoint against its section's elements as read."""
     element = find_element(handler, elements, name)
     if state == "absent":
         return element, plan_absent(handler, name, element)
+    if state == "reset":
+        return element, plan_reset(handler, name, element, reset_options)
     return element, plan_present(handler, name, desired, element, elements, update_secrets)
 
 
-def run(client, handler, name, desired, state, update_secrets, check_mode):
-    """Apply one endpoint. Returns a result dict (changed, endpoint, diff, operation, changed_options)."""
-    element, plan = plan_endpoint(handler, name, desired, state, read_elements(client, handler), update_secrets)
-
-    after_element = element
-    if plan.changed and not check_mode:
-        client.post(plan.method_path, plan.body)
-        elements_after = read_elements(client, handler)
-        after_element = find_element(handler, elements_after, name)
-        if state == "absent" and after_element is not None:
-            _file_defined_failure(client, handler, name, element, after_element)
-    elif plan.changed:
+def outcome(handler, name, state, plan, element, after_element, check_mode):
+    """The result of one endpoint once its plan was applied (or predicted, in check mode)."""
+    if plan.changed and check_mode:
         after_element = None if plan.predicted is None else {"options": plan.predicted}
-
+    changed = plan.changed
+    if plan.changed and not plan.predictable:
+        # A reset: changed only when the endpoint reads differently afterwards.
+        changed = not check_mode and endpoint_result(handler, name, element) != endpoint_result(
+            handler, name, after_element)
     result = dict(
-        changed=plan.changed,
+        changed=changed,
         operation=plan.operation,
         changed_options=plan.changed_options,
         endpoint=endpoint_result(handler, name, after_element),
         diff=dict(before=dict(plan.diff_before), after=dict(plan.diff_after)),
     )
+    if not plan.predictable:
+        result["diff"]["after"] = _shown(handler, after_element) if after_element is not None else {}
     if state == "present" and element is None:
         result["diff"]["before"] = {}
     return result
 
 
-def _file_defined_failure(client, handler, name, before, after):
+def run(client, handler, name, desired, state, update_secrets, check_mode, reset_options=None):
+    """Apply one endpoint. Returns a result dict (changed, endpoint, diff, operation, changed_options)."""
+    element, plan = plan_endpoint(handler, name, desired, state, read_elements(client, handler), update_secrets,
+                                  reset_options)
+    after_element = element
+    if plan.changed and not check_mode:
+        client.post(plan.method_path, plan.body)
+        after_element = find_element(handler, read_elements(client, handler), name)
+        if state == "absent" and after_element is not None:
+            raise EndpointError(file_defined_failure(client, handler, name, element, after_element))
+    return outcome(handler, name, state, plan, element, after_element, check_mode)
+
+
+def restore_body(handler, before, after):
+    """`set` body that brings back the values an element had before a `remove`, or {}.
+
+    Redacted secrets cannot be brought back (Kapacitor never showed them). The values read are
+    checked as user input and converted by wire_body like any other update, so that nothing is
+    sent that Kapacitor would store but not read back (integer nanoseconds where it takes a
+    duration string, for one).
+    """
+    wanted = collections.OrderedDict()
+    for option in handler.options:
+        if option.name == handler.element_key or option.secret == handlers.REDACTED or option.name not in before:
+            continue
+        value = before[option.name]
+        if values.normalise_current(option.type, value, option.fields) == \
+                values.normalise_current(option.type, after.get(option.name), option.fields):
+            continue
+        if option.type == handlers.OBJECT:
+            value = collections.OrderedDict((k, v) for k, v in (value or {}).items() if v is not None)
+        elif value is None:
+            continue  # null cannot be sent; such an option was unset before
+        wanted[option.name] = value
+    return wire_body(handler, values.check_config(handler, wanted)) if wanted else {}
+
+
+def file_defined_failure(client, handler, name, before, after):
+    """Set back what a `remove` dropped from a kapacitor.conf element; returns the failure message."""
     before_opts, after_opts = element_options(handler, before), element_options(handler, after)
-    restore = _restore_body(handler, before_opts, after_opts)
     restored = ""
-    if restore:
-        try:
+    try:
+        restore = restore_body(handler, before_opts, after_opts)
+        if restore:
             client.post(element_path(handler, name), {"set": restore})
             restored = " Its previous non-secret values were set again through the API."
-        except KapacitorError as exc:
-            restored = " Setting its previous values again failed too (%s); check the element." % exc.message
-    lost = [H.user_name(o.name) for o in handler.options
-            if o.secret == H.REDACTED and _is_set(o, before_opts.get(o.name)) and not _is_set(o, after_opts.get(o.name))]
-    raise EndpointError(
-        "%s element %r is defined in kapacitor.conf (or is Kapacitor's built-in default), so it cannot be removed"
-        " through the API: Kapacitor's remove only dropped the values set through the API.%s%s To turn it off use"
-        " state: present with config: {enabled: false}."
-        % (handler.name, name, restored,
-           (" These secrets were set through the API and are now unset: %s." % ", ".join(lost)) if lost else ""))
+    except (KapacitorError, values.InputError) as exc:
+        restored = " Setting its previous values again failed too (%s); check the element." % exc
+    lost = [handlers.user_name(o.name) for o in handler.options
+            if o.secret == handlers.REDACTED and redaction.is_set(o, before_opts.get(o.name))
+            and not redaction.is_set(o, after_opts.get(o.name))]
+    return ("%s element %r is defined in kapacitor.conf (or is Kapacitor's built-in default), so it cannot be removed"
+            " through the API: Kapacitor's remove only dropped the values set through the API.%s%s %s"
+            % (handler.name, name, restored,
+               (" These secrets were set through the API and are now unset: %s." % ", ".join(lost)) if lost else "",
+               how_to_turn_off(handler)))
 
 
-def given_secrets(handler, config):
-    """Every non-empty string given for a secret option or field in a raw config dict.
+def how_to_turn_off(handler):
+    if "enabled" in handlers.option_map(handler):
+        return "To turn it off use state: present with config: {enabled: false}."
+    return ("%s endpoints have no enabled option: remove the element from kapacitor.conf, or leave it unused"
+            " (no alert names it)." % handler.name)
 
-    Works on unchecked input, so that secrets are masked even when another option is wrong.
-    """
-    found = set()
-    for key, value in (config or {}).items():
-        option = V.resolve_option(handler, str(key))
-        if option is None:
-            continue
-        items = value.items() if isinstance(value, dict) else [(None, value)]
-        for fkey, item in items:
-            field = _field(option, fkey) if fkey is not None else None
-            if (option.secret or (field is not None and field.secret)) and isinstance(item, str) and item:
-                found.add(item)
-    return found
+
+# ---------------------------------------------------------------------------------------------
+# The module
+
+def secrets_in_params(params):
+    """Secrets in the raw arguments of kapacitor_alert_endpoint (for the module base)."""
+    return redaction.config_secrets(redaction.entry_handler(params), params.get("config"))
+
+
+def key_of(handler_name, name):
+    """How an endpoint is named in results of a list: handler, or handler/name."""
+    return handler_name if name is None else "%s/%s" % (handler_name, name)
+
+
+def describe(handler, name):
+    return handler.name if name is None else "%s %r" % (handler.name, name)
+
+
+def run_module(module):
+    """The work of kapacitor_alert_endpoint."""
+    params = module.params
+    handler = handlers.get_handler(params["handler"])
+    name, desired, reset_options = check_input(handler, params["name"], params["config"] or {}, params["state"],
+                                               params["reset_options"])
+    if handler.deprecated_by:
+        module.warn("%s is Kapacitor's deprecated v1 API; move to handler=%s" % (handler.name, handler.deprecated_by))
+    result = run(module.client, handler, name, desired, params["state"], params["update_secrets"], module.check_mode,
+                 reset_options)
+    if params["state"] == "reset" and module.check_mode and result["operation"]:
+        module.warn("check mode cannot tell whether %s has overrides set through the API: state=reset sends its"
+                    " request on every run and reports changed only when the endpoint reads differently afterwards"
+                    % describe(handler, name))
+    return result

@@ -11,7 +11,7 @@ is a list section and its element key, the handler that replaces a deprecated on
 option Kapacitor's config API accepts (one line each), the service-test options and the test
 selector of list handlers. Facts follow Kapacitor v1.8.3 (unchanged since v1.7.0).
 
-Adding a Kapacitor option is one line in OPTIONS below. docs/handlers.md is generated from this
+Adding a Kapacitor option is one line in its handler's options in _HANDLERS below. docs/handlers.md is generated from this
 table (tests/tools/gen_handlers_doc.py) and a unit test checks it against Kapacitor's section
 list (sections.json) and the generated reference.
 
@@ -105,7 +105,7 @@ ZENOSS_SEVERITY_FIELDS = (
 
 HTTPPOST_BASIC_AUTH_FIELDS = (
     fld("username", STR, ""),
-    fld("password", STR, ""),
+    fld("password", STR, "", secret=REDACTED),
 )
 
 # Kapacitor decodes an alert level in upper case only.
@@ -114,8 +114,8 @@ ALERT_LEVEL = topt("level", STR, "CRITICAL", choices=ALERT_LEVELS)
 
 _HANDLERS = (
     Handler(
-        "alerta", "Alerta", None, None, "Alerta monitoring system.",
-        (
+        name="alerta", tab="Alerta", element_key=None, deprecated_by=None, description="Alerta monitoring system.",
+        options=(
             ENABLED,
             opt("url", STR, "", "Alerta API URL (Chronograf labels this field \"User\")."),
             INSECURE,
@@ -125,7 +125,7 @@ _HANDLERS = (
             opt("origin", STR, "", "Origin."),
             opt("timeout", DURATION, "0s", "HTTP timeout, a Go duration such as C(30s)."),
         ),
-        (
+        test_options=(
             topt("resource", STR, "testResource"), topt("event", STR, "testEvent"),
             topt("environment", STR, ""), topt("severity", STR, "critical"), topt("group", STR, "testGroup"),
             topt("value", STR, "testValue"), topt("message", STR, "test alerta message"), topt("origin", STR, ""),
@@ -134,11 +134,11 @@ _HANDLERS = (
             topt("attributes", ANY, {"testAttributeA": "A", "testAttributeB": True, "testAttributeC": 9001}),
             topt("timeout", DURATION, "24h0m0s"),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "bigpanda", "BigPanda", None, None, "BigPanda event correlation.",
-        (
+        name="bigpanda", tab="BigPanda", element_key=None, deprecated_by=None, description="BigPanda event correlation.",
+        options=(
             ENABLED, GLOBAL,
             opt("app-key", STR, "", "Application Key."),
             opt("token", STR, "", "Token.", secret=REDACTED),
@@ -146,18 +146,18 @@ _HANDLERS = (
             opt("url", STR, "https://api.bigpanda.io/data/v2/alerts", "URL of the BigPanda alerts API."),
             opt("auto-attributes", STR, "tags,fields", "Which alert data become BigPanda attributes: C(tags), C(fields) or both."),
         ),
-        (
+        test_options=(
             topt("app_key", STR, "012345"), topt("host", STR, "serverA"), ALERT_LEVEL,
             topt("message", STR, "test bigpanda message"), topt("timestamp", STR, "1970-01-01T00:00:01Z"),
             topt("primary_property", STR, ""), topt("secondary_property", STR, ""),
             topt("event_data", ANY, {"Fields": {}, "Result": {"series": None}, "Name": "testBigPanda", "TaskName": "",
                                      "Group": "", "Tags": {}, "Recoverable": False, "Category": ""}),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "discord", None, "workspace", None, "Discord channel webhooks; a list of workspaces (no Chronograf tab).",
-        (
+        name="discord", tab=None, element_key="workspace", deprecated_by=None, description="Discord channel webhooks; a list of workspaces (no Chronograf tab).",
+        options=(
             ENABLED,
             opt("default", BOOL, True, "This workspace is the default one."),
             opt("workspace", STR, "", "Element key: the workspace name (module option O(name))."),
@@ -168,21 +168,22 @@ _HANDLERS = (
             opt("embed-title", STR, "", "Title of the message embed."),
             GLOBAL, STATE_CHANGES_ONLY, SSL_CA, SSL_CERT, SSL_KEY, INSECURE,
         ),
-        (
+        test_options=(
             topt("workspace", STR, ""),
             topt("avatar-url", STR, "https://influxdata.github.io/branding/img/downloads/influxdata-logo--symbol--pool-alpha.png"),
             topt("level", STR, "INFO", choices=ALERT_LEVELS), topt("message", STR, "test discord message"),
             topt("username", STR, "Kapacitor"),
             topt("embed-title", STR, "Kapacitor Alert"), topt("time-val", STR, "1970-01-01T00:00:01Z"),
         ),
-        "workspace",
+        test_selector="workspace",
     ),
     Handler(
-        "httppost", None, "endpoint", None, "HTTP POST of alert data to a URL; a list of endpoints (no Chronograf tab).",
-        (
+        name="httppost", tab=None, element_key="endpoint", deprecated_by=None, description="HTTP POST of alert data to a URL; a list of endpoints (no Chronograf tab).",
+        options=(
             opt("endpoint", STR, "example", "Element key: the endpoint name (module option O(name))."),
             opt("url", STR, "http://example.com", "URL to post alerts to; may be a Go template."),
-            opt("headers", MAP, None, "HTTP headers to send; replaces the whole map."),
+            opt("headers", MAP, None, "HTTP headers to send; replaces the whole map. Values are treated as credentials.",
+                secret=SENSITIVE),
             opt("basic-auth", OBJECT, {"username": "", "password": ""},
                 "Basic authentication, an object with C(username) and C(password).", secret=REDACTED,
                 fields=HTTPPOST_BASIC_AUTH_FIELDS),
@@ -191,15 +192,15 @@ _HANDLERS = (
             opt("row-template", STR, "", "Go template for each row of the data."),
             opt("row-template-file", STR, "", "Absolute path of a file holding the row template."),
         ),
-        (
+        test_options=(
             topt("endpoint", STR, "example"), topt("url", STR, "http://localhost:3000/"),
             topt("headers", MAP, {"Auth": "secret"}, secret=SENSITIVE), topt("timeout", INT, 0),
         ),
-        "endpoint",
+        test_selector="endpoint",
     ),
     Handler(
-        "kafka", "Kafka", "id", None, "Apache Kafka clusters; a list keyed by ID.",
-        (
+        name="kafka", tab="Kafka", element_key="id", deprecated_by=None, description="Apache Kafka clusters; a list keyed by ID.",
+        options=(
             ENABLED,
             opt("id", STR, "default", "Element key: the cluster ID (module option O(name))."),
             opt("brokers", LIST, None, "Brokers: list of broker addresses (C(host:port))."),
@@ -214,15 +215,15 @@ _HANDLERS = (
                 " C(SASLAccessToken) are credentials that Kapacitor does not redact.",
                 fields=KAFKA_SASL_FIELDS),
         ),
-        (
+        test_options=(
             topt("cluster", STR, "example"), topt("topic", STR, "test"), topt("key", STR, "key"),
             topt("message", STR, "test kafka message"),
         ),
-        "cluster",
+        test_selector="cluster",
     ),
     Handler(
-        "mqtt", None, "name", None, "MQTT brokers; a list keyed by name (no Chronograf tab).",
-        (
+        name="mqtt", tab=None, element_key="name", deprecated_by=None, description="MQTT brokers; a list keyed by name (no Chronograf tab).",
+        options=(
             ENABLED,
             opt("name", STR, "default", "Element key: the broker name (module option O(name))."),
             opt("default", BOOL, False, "This broker is the default one."),
@@ -232,17 +233,17 @@ _HANDLERS = (
             opt("username", STR, "", "User name."),
             opt("password", STR, "", "Password.", secret=REDACTED),
         ),
-        (
+        test_options=(
             topt("broker-name", STR, ""), topt("topic", STR, ""), topt("message", STR, "test MQTT message"),
             # Kapacitor's parser spells the third level "exactly-one" (it renders it "exactly-once").
             topt("qos", STR, "at-most-once", choices=("at-most-once", "at-least-once", "exactly-one")),
             topt("retained", BOOL, False),
         ),
-        "broker-name",
+        test_selector="broker-name",
     ),
     Handler(
-        "opsgenie", "OpsGenie", None, "opsgenie2", "OpsGenie v1 API (deprecated by Kapacitor: use opsgenie2).",
-        (
+        name="opsgenie", tab="OpsGenie", element_key=None, deprecated_by="opsgenie2", description="OpsGenie v1 API (deprecated by Kapacitor: use opsgenie2).",
+        options=(
             ENABLED,
             opt("api-key", STR, "", "API Key.", secret=REDACTED),
             opt("teams", LIST, None, "Teams."),
@@ -251,15 +252,15 @@ _HANDLERS = (
             opt("recovery_url", STR, "https://api.opsgenie.com/v1/json/alert/note", "OpsGenie recovery API URL."),
             GLOBAL,
         ),
-        (
+        test_options=(
             topt("teams", LIST, None), topt("recipients", LIST, None), topt("message-type", STR, "CRITICAL"),
             topt("message", STR, "test opsgenie message"), topt("entity-id", STR, "testEntityID"),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "opsgenie2", "OpsGenie2", None, None, "OpsGenie v2 API.",
-        (
+        name="opsgenie2", tab="OpsGenie2", element_key=None, deprecated_by=None, description="OpsGenie v2 API.",
+        options=(
             ENABLED,
             opt("api-key", STR, "", "API Key.", secret=REDACTED),
             opt("teams", LIST, None, "Teams."),
@@ -270,75 +271,75 @@ _HANDLERS = (
             GLOBAL,
             opt("details", BOOL, False, "Send the alert data as OpsGenie details."),
         ),
-        (
+        test_options=(
             topt("teams", LIST, None), topt("recipients", LIST, None), topt("message-type", STR, "CRITICAL"),
             topt("message", STR, "test opsgenie message"), topt("entity-id", STR, "testEntityID"),
             topt("recovery_action", STR, "notes", choices=("notes", "close")),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "pagerduty", "PagerDuty", None, "pagerduty2", "PagerDuty v1 API (deprecated by Kapacitor: use pagerduty2).",
-        (
+        name="pagerduty", tab="PagerDuty", element_key=None, deprecated_by="pagerduty2", description="PagerDuty v1 API (deprecated by Kapacitor: use pagerduty2).",
+        options=(
             ENABLED,
             opt("url", STR, "https://events.pagerduty.com/generic/2010-04-15/create_event.json", "PagerDuty URL."),
             opt("service-key", STR, "", "Service Key.", secret=REDACTED),
             GLOBAL,
         ),
-        (
+        test_options=(
             topt("incident-key", STR, "testIncidentKey"), topt("description", STR, "test pagerduty message"),
             ALERT_LEVEL, topt("details", STR, ""),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "pagerduty2", "PagerDuty2", None, None, "PagerDuty Events API v2.",
-        (
+        name="pagerduty2", tab="PagerDuty2", element_key=None, deprecated_by=None, description="PagerDuty Events API v2.",
+        options=(
             ENABLED,
             opt("url", STR, "https://events.pagerduty.com/v2/enqueue", "PagerDuty URL."),
             opt("routing-key", STR, "", "Routing Key.", secret=REDACTED),
             GLOBAL,
         ),
-        (
+        test_options=(
             topt("alert_id", STR, "testAlertID"), topt("description", STR, "test pagerduty2 message"), ALERT_LEVEL,
             topt("event_data", ANY, {"Fields": {}, "Result": {"series": None}, "Name": "testPagerDuty2", "TaskName": "",
                                      "Group": "", "Tags": {}, "Recoverable": False, "Category": ""}),
             topt("timestamp", STR, "2014-11-12T11:45:26.371Z"),
             topt("links", ANY, [{"href": "https://example.com/a", "text": "a"}, {"href": "https://example.com/b", "text": "b"}]),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "pushover", "Pushover", None, None, "Pushover notifications.",
-        (
+        name="pushover", tab="Pushover", element_key=None, deprecated_by=None, description="Pushover notifications.",
+        options=(
             ENABLED,
             opt("token", STR, "", "Token: the application's API token.", secret=REDACTED),
             opt("user-key", STR, "", "User Key.", secret=REDACTED),
             opt("url", STR, "https://api.pushover.net/1/messages.json", "Pushover URL."),
         ),
-        (
+        test_options=(
             topt("user-key", STR, "", secret=SENSITIVE), topt("message", STR, "test pushover message"), topt("device", STR, ""),
             topt("title", STR, ""), topt("url", STR, ""), topt("url-title", STR, ""), topt("sound", STR, ""), ALERT_LEVEL,
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "sensu", "Sensu", None, None, "Sensu client socket.",
-        (
+        name="sensu", tab="Sensu", element_key=None, deprecated_by=None, description="Sensu client socket.",
+        options=(
             ENABLED,
             opt("addr", STR, "", "Address of the Sensu client, C(host:port)."),
             opt("source", STR, "Kapacitor", "Source."),
             opt("handlers", LIST, None, "Sensu handlers to use."),
         ),
-        (
+        test_options=(
             topt("name", STR, "testName"), topt("output", STR, "testOutput"), topt("source", STR, "Kapacitor"),
             topt("handlers", LIST, []), topt("metadata", ANY, {}), ALERT_LEVEL,
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "servicenow", "ServiceNow", None, None, "ServiceNow event management.",
-        (
+        name="servicenow", tab="ServiceNow", element_key=None, deprecated_by=None, description="ServiceNow event management.",
+        options=(
             ENABLED,
             opt("url", STR, "https://instance.service-now.com/api/global/em/jsonv2", "URL of the events API."),
             opt("source", STR, "", "Source."),
@@ -346,16 +347,16 @@ _HANDLERS = (
             opt("password", STR, "", "Password.", secret=REDACTED),
             GLOBAL, STATE_CHANGES_ONLY,
         ),
-        (
+        test_options=(
             topt("alert_id", STR, "1001"), topt("message", STR, "test servicenow message"), ALERT_LEVEL,
             topt("source", STR, "Kapacitor"), topt("node", STR, ""), topt("type", STR, ""), topt("resource", STR, ""),
             topt("metric_name", STR, ""), topt("message_key", STR, ""), topt("additional_info", ANY, {}),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "slack", "Slack", "workspace", None, "Slack webhooks; a list of workspaces (C(name: '') is the default one).",
-        (
+        name="slack", tab="Slack", element_key="workspace", deprecated_by=None, description="Slack webhooks; a list of workspaces (C(name: '') is the default one).",
+        options=(
             ENABLED,
             opt("default", BOOL, True, "This workspace is the default one."),
             opt("workspace", STR, "", "Element key: Nickname this Configuration (module option O(name))."),
@@ -366,15 +367,15 @@ _HANDLERS = (
             opt("icon-emoji", STR, "", "Emoji used as the message icon, for example C(:ghost:)."),
             GLOBAL, STATE_CHANGES_ONLY, SSL_CA, SSL_CERT, SSL_KEY, INSECURE,
         ),
-        (
+        test_options=(
             topt("workspace", STR, ""), topt("channel", STR, ""), topt("icon-emoji", STR, ""), ALERT_LEVEL,
             topt("message", STR, "test slack message"), topt("username", STR, ""),
         ),
-        "workspace",
+        test_selector="workspace",
     ),
     Handler(
-        "smtp", "SMTP", None, None, "E-mail through an SMTP server.",
-        (
+        name="smtp", tab="SMTP", element_key=None, deprecated_by=None, description="E-mail through an SMTP server.",
+        options=(
             ENABLED,
             opt("host", STR, "localhost", "SMTP Host."),
             opt("port", INT, 25, "SMTP Port."),
@@ -387,51 +388,51 @@ _HANDLERS = (
             opt("to-templates", LIST, None, "Go templates that render further recipient addresses."),
             opt("idle-timeout", DURATION, "30s", "How long an idle connection to the server stays open, a Go duration."),
         ),
-        (topt("to", LIST, None), topt("subject", STR, "test subject"), topt("body", STR, "test body")),
-        None,
+        test_options=(topt("to", LIST, None), topt("subject", STR, "test subject"), topt("body", STR, "test body")),
+        test_selector=None,
     ),
     Handler(
-        "snmptrap", None, None, None, "SNMP traps (no Chronograf tab).",
-        (
+        name="snmptrap", tab=None, element_key=None, deprecated_by=None, description="SNMP traps (no Chronograf tab).",
+        options=(
             ENABLED,
             opt("addr", STR, "localhost:162", "Address of the SNMP trap receiver, C(host:port)."),
             opt("community", STR, "kapacitor", "SNMP community (its default is set, so Kapacitor reports it set).",
                 secret=REDACTED),
             opt("retries", INT, 1, "Number of retries."),
         ),
-        (
+        test_options=(
             topt("trap-oid", STR, "1.1.1.1"),
             topt("data-list", ANY, [{"oid": "1.1.1.1.2", "type": "s", "value": "test snmptrap message"}]),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "talk", "Talk", None, None, "Talk (Jianliao) webhooks.",
-        (
+        name="talk", tab="Talk", element_key=None, deprecated_by=None, description="Talk (Jianliao) webhooks.",
+        options=(
             ENABLED,
             opt("url", STR, "", "URL: the Talk webhook.", secret=REDACTED),
             opt("author_name", STR, "", "Author Name."),
         ),
-        (topt("title", STR, "testTitle"), topt("text", STR, "test talk text")),
-        None,
+        test_options=(topt("title", STR, "testTitle"), topt("text", STR, "test talk text")),
+        test_selector=None,
     ),
     Handler(
-        "teams", "Teams", None, None, "Microsoft Teams channel webhook.",
-        (
+        name="teams", tab="Teams", element_key=None, deprecated_by=None, description="Microsoft Teams channel webhook.",
+        options=(
             ENABLED,
             opt("channel-url", STR, "", "Channel URL: the Teams webhook (a credential; Kapacitor does not redact it).",
                 secret=SENSITIVE),
             GLOBAL, STATE_CHANGES_ONLY,
         ),
-        (
+        test_options=(
             topt("channel_url", STR, "", secret=SENSITIVE), topt("alert_topic", STR, "test kapacitor alert topic"),
             topt("alert_id", STR, "foo/bar/bat"), topt("message", STR, "test teams message"), ALERT_LEVEL,
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "telegram", "Telegram", None, None, "Telegram bot messages.",
-        (
+        name="telegram", tab="Telegram", element_key=None, deprecated_by=None, description="Telegram bot messages.",
+        options=(
             ENABLED,
             opt("url", STR, "https://api.telegram.org/bot", "Telegram bot API URL."),
             opt("token", STR, "", "Token: the bot token.", secret=REDACTED),
@@ -442,16 +443,16 @@ _HANDLERS = (
             opt("disable-notification", BOOL, False, "Disable notifications on iOS and sounds on Android."),
             GLOBAL, STATE_CHANGES_ONLY,
         ),
-        (
+        test_options=(
             topt("chat-id", STR, ""), topt("parse-mode", STR, "", choices=("", "Markdown", "HTML")),
             topt("message", STR, "test telegram message"),
             topt("disable-web-page-preview", BOOL, False), topt("disable-notification", BOOL, False),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "victorops", "VictorOps", None, None, "VictorOps (Splunk On-Call).",
-        (
+        name="victorops", tab="VictorOps", element_key=None, deprecated_by=None, description="VictorOps (Splunk On-Call).",
+        options=(
             ENABLED,
             opt("api-key", STR, "", "API Key.", secret=REDACTED),
             opt("routing-key", STR, "", "Routing Key."),
@@ -459,15 +460,15 @@ _HANDLERS = (
             GLOBAL,
             opt("json-data", BOOL, False, "Send the alert data as JSON."),
         ),
-        (
+        test_options=(
             topt("routingKey", STR, ""), topt("messageType", STR, "CRITICAL"),
             topt("message", STR, "test victorops message"), topt("entityID", STR, "testEntityID"),
         ),
-        None,
+        test_selector=None,
     ),
     Handler(
-        "zenoss", "Zenoss", None, None, "Zenoss event console.",
-        (
+        name="zenoss", tab="Zenoss", element_key=None, deprecated_by=None, description="Zenoss event console.",
+        options=(
             ENABLED,
             opt("url", STR, "https://tenant.zenoss.io:8080/zport/dmd/evconsole_router", "URL (must be absolute)."),
             opt("username", STR, "", "Username."),
@@ -482,14 +483,14 @@ _HANDLERS = (
                 " keys left out are kept.", fields=ZENOSS_SEVERITY_FIELDS),
             GLOBAL, STATE_CHANGES_ONLY,
         ),
-        (
+        test_options=(
             topt("alert_id", STR, "1001"), ALERT_LEVEL, topt("message", STR, "test zenoss message"),
             topt("action", STR, "EventsRouter"), topt("method", STR, "add_event"), topt("type", STR, "rpc"),
             topt("tid", INT, 1), topt("summary", STR, ""), topt("device", STR, ""), topt("component", STR, ""),
             topt("eventclasskey", STR, ""), topt("eventclass", STR, ""), topt("collector", STR, "Kapacitor"),
             topt("custom_fields", ANY, {}),
         ),
-        None,
+        test_selector=None,
     ),
 )
 
@@ -522,6 +523,23 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 def test_option_user_name(kapacitor_name):
     """The module spelling of a test option: snake_case (routingKey -> routing_key, trap-oid -> trap_oid)."""
     return _CAMEL_BOUNDARY.sub("_", kapacitor_name).replace("-", "_").lower()
+
+
+def field(option, key):
+    """The Field of an object option that a key names (matched without regard to case), or None."""
+    for each in option.fields or ():
+        if each.name.lower() == str(key).lower():
+            return each
+    return None
+
+
+def resolve_test_option(handler, key):
+    """The TestOption a user-given key names (snake_case, hyphenated or Kapacitor's spelling), or None."""
+    for test_option in handler.test_options:
+        snake = test_option_user_name(test_option.name)
+        if key in (test_option.name, snake, snake.replace("_", "-")):
+            return test_option
+    return None
 
 
 def secret_options(handler):

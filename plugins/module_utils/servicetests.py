@@ -20,12 +20,11 @@ __metaclass__ = type
 
 import collections
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
-
-# How a secret test option is shown in results: as the endpoint module shows a secret that is set.
-MASK = E.SECRET_SET
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import ModuleFailure
 
 # Handlers whose tester has no sensible element by default, so name is required: Kapacitor's
 # kafka test defaults to a cluster called "example", and its httppost test ignores the endpoint
@@ -44,20 +43,10 @@ ELEMENT_TEST_OPTIONS = {"httppost": (("url", "url"), ("headers", "headers"))}
 # Test options without which Kapacitor's test always fails.
 REQUIRED_TEST_OPTIONS = {"mqtt": ("topic",)}
 
-user_name = H.test_option_user_name
+user_name = handlers.test_option_user_name
 
 
-def _spellings(test_option):
-    snake = user_name(test_option.name)
-    return (test_option.name, snake, snake.replace("_", "-"))
-
-
-def resolve(handler, key):
-    """The TestOption a user-given key names (module or Kapacitor spelling), or None."""
-    for test_option in handler.test_options:
-        if key in _spellings(test_option):
-            return test_option
-    return None
+resolve = handlers.resolve_test_option
 
 
 def valid_names(handler):
@@ -67,10 +56,10 @@ def valid_names(handler):
 def _check_any(label, test_option, value):
     """Free-form test options must have the JSON kind of their default (an object or a list)."""
     if value is None:
-        raise V.InputError("%s: null is not a value" % label)
+        raise values.InputError("%s: null is not a value" % label)
     for kind, word in ((dict, "a dict"), (list, "a list")):
         if isinstance(test_option.default, kind) and not isinstance(value, kind):
-            raise V.InputError("%s: expected %s, got a %s" % (label, word, type(value).__name__))
+            raise values.InputError("%s: expected %s, got a %s" % (label, word, type(value).__name__))
     return value
 
 
@@ -80,7 +69,7 @@ def _check_choice(label, test_option, value):
     for choice in test_option.choices:
         if value.lower() == choice.lower():
             return choice
-    raise V.InputError("%s: %r is not allowed; expected one of: %s"
+    raise values.InputError("%s: %r is not allowed; expected one of: %s"
                        % (label, value, ", ".join(repr(c) for c in test_option.choices)))
 
 
@@ -89,29 +78,29 @@ def check_options(handler, options):
     if options is None:
         return collections.OrderedDict()
     if not isinstance(options, dict):
-        raise V.InputError("options: expected a dict of %s test options" % handler.name)
+        raise values.InputError("options: expected a dict of %s test options" % handler.name)
     checked = collections.OrderedDict()
     for key, value in options.items():
         label = "options.%s" % key
         test_option = resolve(handler, str(key))
         if test_option is None:
-            raise V.InputError("%s: unknown test option for handler %s; valid test options: %s"
+            raise values.InputError("%s: unknown test option for handler %s; valid test options: %s"
                                % (label, handler.name, ", ".join(valid_names(handler))))
         if test_option.name == handler.test_selector:
-            raise V.InputError("%s: the %s element is chosen with name, not with the %s test option"
+            raise values.InputError("%s: the %s element is chosen with name, not with the %s test option"
                                % (label, handler.name, key))
         if test_option.name in checked:
-            raise V.InputError("%s: test option %s is given twice" % (label, user_name(test_option.name)))
-        if test_option.type == H.ANY:
+            raise values.InputError("%s: test option %s is given twice" % (label, user_name(test_option.name)))
+        if test_option.type == handlers.ANY:
             value = _check_any(label, test_option, value)
         else:
-            value = V.check_value(label, test_option.type, value, bool(test_option.secret))
+            value = values.check_value(label, test_option.type, value, bool(test_option.secret))
         if test_option.choices is not None:
             value = _check_choice(label, test_option, value)
         checked[test_option.name] = value
     for required in REQUIRED_TEST_OPTIONS.get(handler.name, ()):
         if not checked.get(required):
-            raise V.InputError("options.%s: required for handler %s: Kapacitor's test has no default for it"
+            raise values.InputError("options.%s: required for handler %s: Kapacitor's test has no default for it"
                                % (user_name(required), handler.name))
     return checked
 
@@ -120,10 +109,10 @@ def check_name(handler, name):
     """The element to test (None: the tester's own default), or InputError."""
     if name is None:
         if handler.name in NAME_REQUIRED:
-            raise V.InputError("name: required for handler %s: give the %s of the element to test"
+            raise values.InputError("name: required for handler %s: give the %s of the element to test"
                                % (handler.name, handler.element_key))
         return None
-    return V.check_name(handler, name)
+    return values.check_name(handler, name)
 
 
 def needs_element(handler, name):
@@ -142,33 +131,19 @@ def build_body(handler, name, options, element_options=None):
     for test_name, config_name in ELEMENT_TEST_OPTIONS.get(handler.name, ()):
         if element_options is not None and test_name not in options:
             value = element_options.get(config_name)
-            body[test_name] = V.normalise_current(H.option_map(handler)[config_name].type, value)
+            body[test_name] = values.normalise_current(handlers.option_map(handler)[config_name].type, value)
     body.update(options)
     return body
 
 
 def masked(handler, body):
-    """A copy of a body with every secret test option's value masked (map values one by one)."""
-    secret = dict((t.name, t) for t in handler.test_options if t.secret)
-    out = collections.OrderedDict()
-    for key, value in body.items():
-        if key in secret and value not in ("", None, {}, []):
-            value = dict((k, MASK) for k in value) if isinstance(value, dict) else MASK
-        out[key] = value
-    return out
+    """A copy of a test body with every secret test option's value masked."""
+    return redaction.masked_test_options(handler.test_options, body)
 
 
-def given_secrets(handler, options):
-    """Every non-empty string given for a secret test option in a raw options dict (for no_log).
-
-    Works on unchecked input, so that secrets are masked even when a value has the wrong type.
-    """
-    found = set()
-    for key, value in (options or {}).items():
-        test_option = resolve(handler, str(key))
-        if test_option is not None and test_option.secret:
-            found.update(V.strings_in(value))
-    return found
+def secrets_in_params(params):
+    """Secrets in the raw arguments of kapacitor_test_alert (for the module base)."""
+    return redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +153,7 @@ def _endpoint_task(handler, name):
     args = "handler: %s" % handler.name
     if name is not None:
         args += ", name: %s" % (name if name else "''")
-    elif H.is_list(handler):
+    elif handlers.is_list(handler):
         args += ", name: the default %s" % handler.element_key
     return args
 
@@ -213,3 +188,136 @@ def hint(handler, name, message):
                 " can reach it" % element)
     return ("the %s service reported this failure: check the endpoint's settings (URL, credentials, recipients);"
             " tickstack.kapacitor.kapacitor_alert_endpoint_info shows them" % handler.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The module
+
+def secrets_in_params(params):
+    """Secrets in the raw arguments of kapacitor_test_alert (for the module base)."""
+    found = redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
+    for entry in params.get("endpoints") or [] if isinstance(params.get("endpoints"), list) else [params.get("endpoints")]:
+        if not isinstance(entry, dict):
+            found.extend(redaction.leaves(entry))
+            continue
+        handler = redaction.entry_handler(entry)
+        for key in ("options", "test_options"):
+            found.extend(redaction.test_option_secrets(handler, entry.get(key)))
+        # The role passes its whole entries: their config holds the endpoint's secrets.
+        found.extend(redaction.config_secrets(handler, entry.get("config")))
+    return found
+
+
+def _send(client, handler, name, options, element_options, check_mode):
+    """(result fields, failure message or None) of one test alert."""
+    body = build_body(handler, name, options, element_options)
+    result = dict(options=masked(handler, body))
+    if check_mode:
+        return result, None
+    answer = client.post("/service-tests/%s" % handler.name, body, write=False)
+    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
+        return result, "Kapacitor's answer to the test has no success flag: is kapacitor_url a Kapacitor server?"
+    result["success"] = answer["success"]
+    # Kapacitor's message of a failed delivery is Go's error text, with the target URL in it.
+    result["message"] = redaction.scrub(answer.get("message") or "")
+    if result["success"]:
+        return result, None
+    result["hint"] = hint(handler, name, result["message"])
+    return result, "the test alert failed: %s: %s" % (result["message"] or "(no message)", result["hint"])
+
+
+def run_module(module):
+    """The work of kapacitor_test_alert."""
+    if module.params["endpoints"] is not None:
+        return run_bulk(module)
+    params = module.params
+    handler = handlers.get_handler(params["handler"])
+    name = check_name(handler, params["name"])
+    options = check_options(handler, params["options"])
+    client = module.client
+    element_options = None
+    if needs_element(handler, name):
+        element = client.get_or_none(endpoint.element_path(handler, name))
+        if element is None:
+            raise ModuleFailure("Kapacitor has no %s endpoint %r to test: check name" % (handler.name, name),
+                                changed=False, handler=handler.name, name=name)
+        element_options = endpoint.element_options(handler, element)
+    result, failure = _send(client, handler, name, options, element_options, module.check_mode)
+    result.update(handler=handler.name, name=name, changed=failure is None)
+    if failure:
+        raise ModuleFailure(failure, **result)
+    return result
+
+
+BULK_KEYS = ("handler", "name", "options", "test_options", "config", "state", "reset_options")
+
+
+def _check_bulk_entry(entry):
+    """(handler, name, options, state) of one entry of endpoints; raises InputError."""
+    if not isinstance(entry, dict):
+        raise values.InputError("expected a dict with handler, name and options")
+    unknown = sorted(str(k) for k in entry if k not in BULK_KEYS)
+    if unknown:
+        raise values.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(BULK_KEYS)))
+    handler = redaction.entry_handler(entry)
+    if handler is None:
+        raise values.InputError("handler: expected one of %s, got %r"
+                                % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    if entry.get("options") is not None and entry.get("test_options") is not None:
+        raise values.InputError("options and test_options are the same thing: give one")
+    options = entry.get("options") if entry.get("options") is not None else entry.get("test_options")
+    return handler, check_name(handler, entry.get("name")), check_options(handler, options), entry.get("state")
+
+
+def run_bulk(module):
+    """Test alerts through a list of endpoints, from one read of every endpoint; every result reported."""
+    params = module.params
+    checked, problems = [], []
+    for position, entry in enumerate(params["endpoints"]):
+        try:
+            checked.append(_check_bulk_entry(entry))
+        except values.InputError as exc:
+            problems.append("item %d: %s" % (position + 1, exc))
+    if problems:
+        raise values.InputError("endpoints: " + "; ".join(problems))
+    limit = None if params["limit_to"] is None else set(params["limit_to"])
+    sections = endpoint.read_all(module.client)[0] if checked else {}
+    results, failures = [], []
+    for handler, name, options, state in checked:
+        key = endpoint.describe(handler, name)
+        result = dict(handler=handler.name, name=name, sent=False)
+        element = endpoint.find_element(handler, sections.get(handler.name) or [],
+                                        name if name is not None or not handlers.is_list(handler) else "")
+        reason = _skip_reason(handler, name, state, element, limit)
+        if reason:
+            result["skipped"] = reason
+            results.append(result)
+            continue
+        element_options = endpoint.element_options(handler, element) if element is not None else None
+        sent, failure = _send(module.client, handler, name, options,
+                              element_options if needs_element(handler, name) else None, module.check_mode)
+        result.update(sent, sent=True)
+        if failure:
+            failures.append("%s: %s" % (key, failure))
+        results.append(result)
+    outcome = dict(changed=any(r["sent"] for r in results), results=results)
+    skipped = ["%s (%s)" % (endpoint.describe(handlers.get_handler(r["handler"]), r["name"]), r["skipped"])
+               for r in results if r.get("skipped") and r["skipped"] != "not changed"]
+    if skipped:
+        module.warn("no test alert sent through %s" % "; ".join(skipped))
+    if failures:
+        raise ModuleFailure("%d of %d test alerts failed: %s" % (len(failures), sum(r["sent"] for r in results),
+                                                               "; ".join(failures)), **outcome)
+    return outcome
+
+
+def _skip_reason(handler, name, state, element, limit):
+    if limit is not None and endpoint.key_of(handler.name, name) not in limit:
+        return "not changed"
+    if state not in (None, "present"):
+        return "state is %s" % state
+    if element is None:
+        return "Kapacitor has no such endpoint"
+    if "enabled" in handlers.option_map(handler) and not endpoint.element_options(handler, element).get("enabled"):
+        return "disabled (config.enabled is false); Kapacitor cannot test a disabled endpoint"
+    return None

@@ -20,7 +20,7 @@ import re
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 
 ELEMENT_NAME_RE = re.compile(r"^[A-Za-z0-9_+-]+$")
 # Handlers whose unnamed element (name '') Kapacitor addresses as /config/<section>/.
@@ -44,6 +44,11 @@ _UNITS = {
     "m": 60 * 1000000000,
     "h": 3600 * 1000000000,
 }
+# Kapacitor stores integers and durations as Go int64: a value outside this range is accepted by
+# its POST and then breaks every later read of the configuration.
+INT64_MIN = -(2 ** 63)
+INT64_MAX = 2 ** 63 - 1
+
 _DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?([a-z\u00b5\u03bc]+)")
 
 
@@ -75,6 +80,9 @@ def parse_go_duration(text):
         if frac:
             total += int(frac) * unit // (10 ** len(frac))
         pos = m.end()
+    # Go's ParseDuration refuses what does not fit in an int64 of nanoseconds (about 2562047h).
+    if total > INT64_MAX + (sign < 0):
+        raise ValueError("out of range")
     return sign * total
 
 
@@ -114,15 +122,15 @@ def normalise_duration(text):
 # Checking user values
 
 _TYPE_WORDS = {
-    H.BOOL: "a boolean",
-    H.STR: "a string",
-    H.INT: "an integer",
-    H.DURATION: "a Go duration string such as 90s, 1m30s or 1h",
-    H.LIST: "a list of strings",
-    H.MAP: "a dict of strings",
-    H.OBJECT: "a dict",
-    H.NS_DURATION: "a Go duration string such as 10s",
-    H.SCALAR: "a string or an integer",
+    handlers.BOOL: "a boolean",
+    handlers.STR: "a string",
+    handlers.INT: "an integer",
+    handlers.DURATION: "a Go duration string such as 90s, 1m30s or 1h",
+    handlers.LIST: "a list of strings",
+    handlers.MAP: "a dict of strings",
+    handlers.OBJECT: "a dict",
+    handlers.NS_DURATION: "a Go duration string such as 10s",
+    handlers.SCALAR: "a string or an integer",
 }
 
 
@@ -145,7 +153,7 @@ def check_value(label, type_, value, secret=False, choices=None, fields=None):
     def wrong():
         return InputError("%s: expected %s, got %s" % (label, _TYPE_WORDS[type_], _describe(value, secret)))
 
-    if type_ == H.BOOL:
+    if type_ == handlers.BOOL:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.lower() in BOOLEANS_TRUE:
@@ -153,22 +161,26 @@ def check_value(label, type_, value, secret=False, choices=None, fields=None):
         if isinstance(value, str) and value.lower() in BOOLEANS_FALSE:
             return False
         raise wrong()
-    if type_ == H.STR:
+    if type_ == handlers.STR:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise wrong()
         value = str(value)
-    elif type_ == H.INT:
+    elif type_ == handlers.INT:
         if isinstance(value, bool):
             raise wrong()
         if isinstance(value, str) and re.match(r"^[+-]?[0-9]+$", value.strip()):
             value = int(value.strip())
         if not isinstance(value, int):
             raise wrong()
-    elif type_ == H.SCALAR:
+        _check_int64(label, value, secret)
+    elif type_ == handlers.SCALAR:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise wrong()
-    elif type_ in (H.DURATION, H.NS_DURATION):
-        if type_ == H.NS_DURATION and isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int):
+            _check_int64(label, value, secret)
+    elif type_ in (handlers.DURATION, handlers.NS_DURATION):
+        if type_ == handlers.NS_DURATION and isinstance(value, int) and not isinstance(value, bool):
+            _check_int64(label, value, secret)
             return value
         if not isinstance(value, str):
             raise wrong()
@@ -176,17 +188,18 @@ def check_value(label, type_, value, secret=False, choices=None, fields=None):
             ns = parse_go_duration(value)
         except ValueError:
             raise InputError("%s: %r is not a valid Go duration (examples: 90s, 1m30s, 1h, 500ms; units ns, us, ms,"
-                             " s, m, h); Kapacitor would silently ignore it" % (label, value))
-        return ns if type_ == H.NS_DURATION else format_go_duration(ns)
-    elif type_ == H.LIST:
+                             " s, m, h; at most 2562047h47m16.854775807s); Kapacitor would silently ignore it"
+                             % (label, "<secret>" if secret else value))
+        return ns if type_ == handlers.NS_DURATION else format_go_duration(ns)
+    elif type_ == handlers.LIST:
         if not isinstance(value, (list, tuple)):
             raise wrong()
-        return [check_value("%s[%d]" % (label, i), H.STR, v, secret) for i, v in enumerate(value)]
-    elif type_ == H.MAP:
+        return [check_value("%s[%d]" % (label, i), handlers.STR, v, secret) for i, v in enumerate(value)]
+    elif type_ == handlers.MAP:
         if not isinstance(value, dict):
             raise wrong()
-        return dict((str(k), check_value("%s.%s" % (label, k), H.STR, v, secret)) for k, v in value.items())
-    elif type_ == H.OBJECT:
+        return dict((str(k), check_value("%s.%s" % (label, k), handlers.STR, v, secret)) for k, v in value.items())
+    elif type_ == handlers.OBJECT:
         if not isinstance(value, dict):
             raise wrong()
         return _check_object(label, value, fields, secret)
@@ -194,6 +207,13 @@ def check_value(label, type_, value, secret=False, choices=None, fields=None):
         raise InputError("%s: %r is not allowed; expected one of: %s"
                          % (label, value, ", ".join(repr(c) for c in choices)))
     return value
+
+
+def _check_int64(label, value, secret):
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise InputError("%s: %s is out of range: Kapacitor stores integers as 64-bit numbers (%d to %d), and a larger"
+                         " value would break every later read of its configuration"
+                         % (label, "the value" if secret else value, INT64_MIN, INT64_MAX))
 
 
 def _check_object(label, value, fields, secret):
@@ -213,13 +233,13 @@ def _check_object(label, value, fields, secret):
 def resolve_option(handler, key):
     """The Option a user-given config key names (Kapacitor spelling or '-' written '_'), or None."""
     for option in handler.options:
-        if key in (option.name, H.user_name(option.name)):
+        if key in (option.name, handlers.user_name(option.name)):
             return option
     return None
 
 
 def valid_option_names(handler):
-    return [H.user_name(o.name) for o in handler.options if o.name != handler.element_key]
+    return [handlers.user_name(o.name) for o in handler.options if o.name != handler.element_key]
 
 
 def check_config(handler, config):
@@ -239,7 +259,7 @@ def check_config(handler, config):
                              % (key, handler.name, "<%s>" % option.name))
         if option.name in desired:
             raise InputError("config.%s: option %s is given twice (once with '-' and once with '_')"
-                             % (key, H.user_name(option.name)))
+                             % (key, handlers.user_name(option.name)))
         # An object with secret fields is treated as secret as a whole when echoing a wrong value.
         secret = bool(option.secret) or any(f.secret for f in option.fields or ())
         desired[option.name] = check_value("config.%s" % key, option.type, value, secret,
@@ -249,7 +269,7 @@ def check_config(handler, config):
 
 def check_name(handler, name):
     """Check the element name against the handler; returns it (None for non-list handlers)."""
-    if not H.is_list(handler):
+    if not handlers.is_list(handler):
         if name is not None:
             raise InputError("name: handler %s is not a list of elements, so name must not be given (it has one"
                              " configuration)" % handler.name)
@@ -274,15 +294,15 @@ def check_name(handler, name):
 
 def zero_value(type_, fields=None):
     """The value of an option in an element created with `add` when the option is not given."""
-    if type_ == H.BOOL:
+    if type_ == handlers.BOOL:
         return False
-    if type_ in (H.STR, H.SCALAR):
+    if type_ in (handlers.STR, handlers.SCALAR):
         return ""
-    if type_ in (H.INT, H.NS_DURATION):
+    if type_ in (handlers.INT, handlers.NS_DURATION):
         return 0
-    if type_ == H.DURATION:
+    if type_ == handlers.DURATION:
         return "0s"
-    if type_ == H.OBJECT:
+    if type_ == handlers.OBJECT:
         # Fields that are lists, maps or pointers (default null) stay null.
         return collections.OrderedDict((f.name, None if f.default is None else zero_value(f.type)) for f in fields)
     return None  # lists and maps
@@ -291,43 +311,35 @@ def zero_value(type_, fields=None):
 def normalise_current(type_, value, fields=None):
     """A value from Kapacitor's GET in the form check_value() produces."""
     if value is None:
-        if type_ == H.LIST:
+        if type_ == handlers.LIST:
             return []
-        if type_ == H.MAP:
+        if type_ == handlers.MAP:
             return {}
         return None
-    if type_ == H.DURATION and isinstance(value, str):
+    if type_ == handlers.DURATION and isinstance(value, str):
         try:
             return normalise_duration(value)
         except ValueError:
             return value
-    if type_ == H.OBJECT and isinstance(value, dict):
+    if type_ == handlers.OBJECT and isinstance(value, dict):
         by_lower = dict((f.name.lower(), f) for f in fields or ())
         out = collections.OrderedDict()
         for key, item in value.items():
             field = by_lower.get(key.lower())
             out[field.name if field else key] = normalise_current(field.type, item) if field else item
         return out
-    if type_ == H.INT and isinstance(value, float) and value.is_integer():
+    if type_ == handlers.INT and isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
 def wire_value(type_, value):
     """A normalised value as sent in a POST body."""
-    if type_ == H.NS_DURATION:
+    if type_ == handlers.NS_DURATION:
         return format_go_duration(value)
     if isinstance(value, dict):
         return dict(value)
     return value
-
-
-def strings_in(value):
-    """Every non-empty string inside a raw value (lists and dict values, at any depth): what to mask."""
-    if isinstance(value, str):
-        return [value] if value else []
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
-    return [text for item in items for text in strings_in(item)]
 
 
 def is_empty_secret(value):

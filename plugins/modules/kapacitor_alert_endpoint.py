@@ -44,8 +44,8 @@ options:
     description:
       - The handler's options, named as Kapacitor names them with V(-) written V(_), for example
         V(insecure_skip_verify) or V(batch_size). The hyphenated spelling is accepted too.
-      - Options left out are left as they are on the server. There is no way to unset an option back to
-        C(kapacitor.conf); set it to the value you want.
+      - Options left out are left as they are on the server. To give an option back to C(kapacitor.conf), use
+        O(state=reset) with O(reset_options).
       - The reference of every handler's options, types, defaults and secrets is C(docs/handlers.md) in the collection.
         In short, C(alerta) takes enabled, url, insecure_skip_verify, token,
         token_prefix, environment, origin, timeout; C(bigpanda) enabled, global, app_key, token, state_changes_only,
@@ -68,11 +68,12 @@ options:
         collector, severity_map, global, state_changes_only.
       - Option descriptions use the field labels of Chronograf's alert endpoint page. Its Alerta tab labels the
         C(config.url) field "User".
-      - Types are strict, as in Kapacitor. Booleans must be booleans; integers may be given as numeric strings;
+      - Types are strict, as in Kapacitor. Booleans are booleans or Ansible's usual boolean strings (V(yes), V(no),
+        V(true), V(false), V(on), V(off), V(1), V(0)); integers may be given as numeric strings;
         integers given to string options are sent as strings. Durations are Go duration strings such as V(90s),
         V(1m30s) or V(1h); V(60s), V(1m) and V(1m0s) are the same value.
       - Lists replace the whole list; an empty list V([]) and an unset list are the same. HTTP POST C(config.headers)
-        replaces the whole map. The fields of Zenoss C(config.severity_map) and Kafka C(config.SASLAuth) are merged;
+        replaces the whole map; its values are treated as credentials (compared by value, never shown). The fields of Zenoss C(config.severity_map) and Kafka C(config.SASLAuth) are merged;
         fields left out keep their current values (the module sends them again, because Kapacitor would otherwise
         reset them to C(kapacitor.conf)). HTTP POST C(config.basic_auth) is redacted, so its current fields are
         unknown; give both C(username) and C(password).
@@ -87,9 +88,23 @@ options:
       - V(absent) removes a list element that was added through the API. A second V(absent) changes nothing.
       - V(absent) is refused for handlers that are not lists and for the unnamed V(slack) or V(discord) workspace.
         An element defined in C(kapacitor.conf) cannot be removed either, see the notes.
+      - V(reset) drops the values set through the API so that C(kapacitor.conf), or Kapacitor's built-in default,
+        applies again, for every option of the endpoint (Kapacitor's C(remove)), or only those named in O(reset_options)
+        (Kapacitor's C(delete)). A list element that was added through the API has no C(kapacitor.conf) values, so a
+        reset removes it; an option of such an element named in O(reset_options) goes back to its empty value.
+      - Kapacitor cannot tell whether an endpoint has API overrides, so V(reset) sends its request on every run. It
+        reports C(changed) only when the endpoint reads differently afterwards. Check mode cannot predict it and says
+        so in a warning.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, reset]
     default: present
+  reset_options:
+    description:
+      - With O(state=reset), the options to give back to C(kapacitor.conf), named as in O(config). Other options keep
+        the values set through the API.
+      - Without it, O(state=reset) resets every option of the endpoint.
+    type: list
+    elements: str
   update_secrets:
     description:
       - When to send secret options that Kapacitor redacts (tokens, passwords, keys, the Slack and Talk URLs, HTTP POST
@@ -98,8 +113,9 @@ options:
         idempotent, but a changed secret is not noticed; use V(always) once to rotate it.
       - V(always) sends every secret given, and so reports a change on every run.
       - Either way, a secret given as an empty string means "clear it", and is sent when Kapacitor reports it set.
-      - Secrets that Kapacitor returns in clear text (the Discord C(config.url), the Teams C(config.channel_url) and the
-        Kafka C(config.SASLAuth) passwords and tokens) are compared by value and are not affected by this option.
+      - Secrets that Kapacitor returns in clear text (the Discord C(config.url), the Teams C(config.channel_url), the
+        Kafka C(config.SASLAuth) passwords and tokens and the HTTP POST C(config.headers) values) are compared by value
+        and are not affected by this option.
     type: str
     choices: [when_unset, always]
     default: when_unset
@@ -119,7 +135,9 @@ attributes:
 notes:
   - Kapacitor redacts secrets (its C(redacted) list); the module never shows them, nor the credentials that Kapacitor
     returns in clear text. Results list them under RV(endpoint.secrets) as V(set) or V(unset). Values of secrets
-    given in O(config) are also masked in the module's invocation arguments.
+    given in O(config), and every value under an option the handler does not have, are masked in every output of the
+    run, the module's invocation arguments and the line it logs to the host's journal or syslog included.
+  - Messages from Kapacitor are shown with the path, query and user name of every URL in them masked.
   - B(Idempotency.) Durations, integers, lists and maps are compared as Kapacitor renders them. Redacted secrets
     follow O(update_secrets). SNMP trap C(config.community) has a non-empty default, so Kapacitor always reports it
     set; use O(update_secrets=always) once to send yours.
@@ -368,12 +386,16 @@ EXAMPLES = r"""
 
 RETURN = r"""
 operation:
-  description: The request the run sent (or would send in check mode), V(null) when nothing differed.
+  description:
+    - The request the run sent (or would send in check mode), V(add), V(set), V(remove), V(delete) (a reset of
+      O(reset_options)), or V(null) when nothing differed.
   returned: always
   type: str
   sample: set
 changed_options:
-  description: Options (module spelling) sent in the update. Empty when nothing differed and for V(remove).
+  description:
+    - Options (module spelling) sent in the update, or reset with O(reset_options). Empty when nothing differed and
+      for V(remove).
   returned: always
   type: list
   elements: str
@@ -436,54 +458,36 @@ kapacitor_message:
   returned: on a failed request that Kapacitor answered
   type: str
   sample: "failed to override configuration smtp/: cannot set option port: cannot convert string \"x\" into int"
+error_kind:
+  description:
+    - What kind of failure it was, V(http) (Kapacitor answered with an error status), V(connection) (refused or
+      unresolvable), V(timeout), V(tls), V(dropped) (the connection closed without an answer), V(invalid_response) (an
+      answer that is not JSON), V(not_kapacitor) (the URL does not answer as Kapacitor's API does) or V(url).
+  returned: on a failed request
+  type: str
+  sample: http
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import client_from_module, module_kwargs
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import KapacitorModule
 
 
 def main():
-    module = AnsibleModule(
-        supports_check_mode=True,
-        **module_kwargs(dict(
-            handler=dict(type="str", required=True, choices=list(H.HANDLER_NAMES)),
+    module = KapacitorModule(
+        argument_spec=dict(
+            handler=dict(type="str", required=True, choices=list(handlers.HANDLER_NAMES)),
             name=dict(type="str"),
             config=dict(type="dict", default={}),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            update_secrets=dict(type="str", default="when_unset", choices=list(E.UPDATE_SECRETS_CHOICES)),
-        ))
+            state=dict(type="str", default="present", choices=["present", "absent", "reset"]),
+            reset_options=dict(type="list", elements="str"),
+            update_secrets=dict(type="str", default="when_unset", choices=list(endpoint.UPDATE_SECRETS_CHOICES)),
+        ),
+        secrets_in=endpoint.secrets_in_params,
+        supports_check_mode=True,
     )
-    p = module.params
-    handler = H.get_handler(p["handler"])
-    config = p["config"] or {}
-    # Values given for secret options are masked in every output, the invocation included.
-    module.no_log_values.update(E.given_secrets(handler, config))
-    try:
-        name, desired = E.check_input(handler, p["name"], config, p["state"])
-    except V.InputError as exc:
-        module.fail_json(msg="%s: %s" % (handler.name, exc))
-    if handler.deprecated_by:
-        module.warn("%s is Kapacitor's deprecated v1 API; move to handler=%s" % (handler.name, handler.deprecated_by))
-
-    try:
-        client = client_from_module(module)
-        result = E.run(client, handler, name, desired, p["state"], p["update_secrets"], module.check_mode)
-    except KapacitorError as exc:
-        module.fail_json(msg="%s: %s" % (_what(handler, name), exc.message), **exc.to_result())
-    except E.EndpointError as exc:
-        module.fail_json(msg="%s: %s" % (_what(handler, name), exc))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
-
-
-def _what(handler, name):
-    return handler.name if name is None else "%s %r" % (handler.name, name)
+    module.run(endpoint.run_module, what=endpoint.describe(handlers.get_handler(module.params["handler"]),
+                                                           module.params["name"]))
 
 
 if __name__ == "__main__":

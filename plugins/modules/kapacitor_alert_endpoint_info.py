@@ -19,8 +19,9 @@ description:
     result to the same server changes nothing. This is how a server configured by hand (in Chronograf or in
     C(kapacitor.conf)) is adopted, see the examples.
   - Secrets are never returned. They are left out of C(config) and listed in RV(secrets) as set or unset.
-  - With O(compare), it checks a list of endpoints and tells, from the same one request, which of them
-    M(tickstack.kapacitor.kapacitor_alert_endpoint) would change, instead of returning the endpoints.
+  - Elements that Kapacitor's API cannot address (names with characters other than letters, digits, V(_), V(-) and
+    V(+), such as V(prod.eu), which only C(kapacitor.conf) can define) are left out of RV(endpoints) and listed in
+    RV(skipped) with the reason, so that an export can always be applied.
   - Only the handlers that M(tickstack.kapacitor.kapacitor_alert_endpoint) manages are read; Kapacitor's other
     sections (HipChat, InfluxDB, service discovery and the like) are ignored.
 author:
@@ -54,31 +55,6 @@ options:
         not show.
     type: bool
     default: true
-  compare:
-    description:
-      - A list of endpoints to compare with what Kapacitor holds, each a dict with C(handler), C(name), C(config) and
-        C(state), as O(tickstack.kapacitor.kapacitor_alert_endpoint#module:handler),
-        O(tickstack.kapacitor.kapacitor_alert_endpoint#module:name),
-        O(tickstack.kapacitor.kapacitor_alert_endpoint#module:config) and
-        O(tickstack.kapacitor.kapacitor_alert_endpoint#module:state) take them (the shape of RV(endpoints)).
-      - Every entry is checked as M(tickstack.kapacitor.kapacitor_alert_endpoint) checks it, before any request, and
-        an endpoint listed twice is refused. Then, from the same one request that reads every endpoint, RV(comparison)
-        tells for each entry whether M(tickstack.kapacitor.kapacitor_alert_endpoint) would change it. Nothing is
-        changed.
-      - The C(tickstack.kapacitor.alert_endpoints) role compares its whole list this way, so that a run that changes
-        nothing costs one request per server, and applies only the entries that differ.
-      - Secrets given in C(config) are masked in every output.
-      - Mutually exclusive with O(handler).
-    type: list
-    elements: raw
-  update_secrets:
-    description:
-      - How O(compare) treats secrets, as O(tickstack.kapacitor.kapacitor_alert_endpoint#module:update_secrets) does
-        for M(tickstack.kapacitor.kapacitor_alert_endpoint).
-      - Used only with O(compare).
-    type: str
-    choices: [when_unset, always]
-    default: when_unset
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
   - tickstack.kapacitor.connection.ATTRIBUTES
@@ -140,40 +116,9 @@ EXAMPLES = r"""
     name: events
   register: kafka_events
 
-- name: Tell which endpoints of a list would change, with one request
-  tickstack.kapacitor.kapacitor_alert_endpoint_info:
-    compare: "{{ my_endpoints }}"
-  vars:
-    my_endpoints: &my_endpoints
-      - handler: slack
-        name: ops
-        config:
-          enabled: true
-          channel: "#ops"
-          url: "{{ vault_slack_ops_webhook }}"
-      - handler: smtp
-        config:
-          enabled: true
-          host: mail.example.com
-  register: comparison
-
-- name: Apply only the endpoints that differ
-  tickstack.kapacitor.kapacitor_alert_endpoint:
-    handler: "{{ item.handler }}"
-    name: "{{ item.name | default(omit) }}"
-    config: "{{ item.config }}"
-  loop: *my_endpoints
-  loop_control:
-    index_var: position
-    label: "{{ item.handler }}"
-  when: comparison.comparison[position].changed
-
 - name: Re-apply the endpoints read, which changes nothing on the same server
-  tickstack.kapacitor.kapacitor_alert_endpoint:
-    handler: "{{ item.handler }}"
-    name: "{{ item.name | default(omit) }}"
-    config: "{{ item.config }}"
-  loop: "{{ kapacitor.endpoints }}"
+  tickstack.kapacitor.kapacitor_alert_endpoints:
+    endpoints: "{{ kapacitor.endpoints }}"
 """
 
 RETURN = r"""
@@ -182,7 +127,7 @@ endpoints:
     - The endpoints read, in handler order and, for a list handler, in Kapacitor's order of elements.
     - Each item is the input of M(tickstack.kapacitor.kapacitor_alert_endpoint) for that endpoint, and an item of the
       role's C(kapacitor_alert_endpoints) list.
-  returned: unless O(compare) is given
+  returned: always
   type: list
   elements: dict
   contains:
@@ -208,7 +153,7 @@ secrets:
   description:
     - One item per item of RV(endpoints), in the same order, telling which of the endpoint's secret options are set.
     - Fields of an object option are named C(option.field), for example C(SASLAuth.SASLPassword).
-  returned: unless O(compare) is given
+  returned: always
   type: list
   elements: dict
   contains:
@@ -237,53 +182,14 @@ secrets:
   sample:
     - {"handler": "slack", "name": "ops", "set": ["url"], "unset": ["token"]}
     - {"handler": "smtp", "set": ["password"], "unset": []}
-comparison:
+skipped:
   description:
-    - With O(compare), one item per entry, in the same order.
-  returned: when O(compare) is given
+    - Elements that Kapacitor reports but its API cannot address (a name with a dot, for one), left out of
+      RV(endpoints), each with C(handler), C(name) and C(reason).
+  returned: always
   type: list
   elements: dict
-  contains:
-    handler:
-      description: The handler.
-      type: str
-      returned: always
-      sample: slack
-    name:
-      description: The element key, V(null) for the handlers that are not lists.
-      type: str
-      returned: always
-      sample: ops
-    changed:
-      description: Whether M(tickstack.kapacitor.kapacitor_alert_endpoint) would change the endpoint.
-      type: bool
-      returned: always
-      sample: true
-    operation:
-      description:
-        - The request it would send, V(add), V(set) or V(remove); V(null) when nothing differs, or when this Kapacitor
-          has no section for the handler (M(tickstack.kapacitor.kapacitor_alert_endpoint) then says so).
-      type: str
-      returned: always
-      sample: set
-    changed_options:
-      description: The options that differ, in module spelling (a secret is named, never shown).
-      type: list
-      elements: str
-      returned: always
-      sample: [channel]
-    endpoint:
-      description:
-        - The endpoint as Kapacitor holds it now, as M(tickstack.kapacitor.kapacitor_alert_endpoint) returns it
-          (C(handler), C(name), C(exists), C(config), C(secrets) as set or unset).
-      type: dict
-      returned: always
-      sample: {"handler": "slack", "name": "ops", "exists": true, "config": {"channel": "#ops", "enabled": true},
-               "secrets": {"url": "set"}}
-  sample:
-    - {"handler": "slack", "name": "ops", "changed": true, "operation": "set", "changed_options": ["channel"],
-       "endpoint": {"handler": "slack", "name": "ops", "exists": true, "config": {"channel": "#ops"},
-                    "secrets": {"url": "set"}}}
+  sample: [{"handler": "slack", "name": "prod.eu", "reason": "Kapacitor's API cannot update an element whose name has a dot"}]
 kapacitor_version:
   description: Kapacitor's version, from the C(X-Kapacitor-Version) header of its answer; V(null) if not sent.
   returned: always
@@ -309,114 +215,32 @@ kapacitor_message:
   returned: on a failed request that Kapacitor answered
   type: str
   sample: config override service is not enabled
+error_kind:
+  description:
+    - What kind of failure it was, V(http) (Kapacitor answered with an error status), V(connection) (refused or
+      unresolvable), V(timeout), V(tls), V(dropped) (the connection closed without an answer), V(invalid_response) (an
+      answer that is not JSON), V(not_kapacitor) (the URL does not answer as Kapacitor's API does) or V(url).
+  returned: on a failed request
+  type: str
+  sample: http
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import compare as C
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import export as X
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import client_from_module, module_kwargs
-
-
-def read_all(client):
-    """([(handler, elements)], missing handlers) for every handler of the table, from one GET /config.
-
-    An empty list section is absent from Kapacitor's answer; a missing single-configuration
-    section means a Kapacitor older than the handler.
-    """
-    sections = (client.get("/config") or {}).get("sections") or {}
-    read = [(h, list((sections.get(h.name) or {}).get("elements") or [])) for h in H.HANDLERS.values()]
-    missing = [h for h in H.HANDLERS.values() if h.name not in sections and not H.is_list(h)]
-    return read, missing
-
-
-def read_element(client, handler, name):
-    element = client.get_or_none(E.element_path(handler, name))
-    if element is None or E.element_name(handler, element) != name:
-        return []
-    return [element]
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import export
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import KapacitorModule
 
 
 def main():
-    module = AnsibleModule(
+    module = KapacitorModule(
+        argument_spec=dict(
+            handler=dict(type="str", choices=list(handlers.HANDLER_NAMES)),
+            name=dict(type="str"),
+            include_defaults=dict(type="bool", default=True),
+        ),
+        required_by={"name": "handler"},
         supports_check_mode=True,
-        **module_kwargs(
-            dict(
-                handler=dict(type="str", choices=list(H.HANDLER_NAMES)),
-                name=dict(type="str"),
-                include_defaults=dict(type="bool", default=True),
-                # Every entry is checked by the module itself, after the secrets in it are known, so
-                # that no error message or invocation can show them.
-                compare=dict(type="list", elements="raw"),
-                update_secrets=dict(type="str", default="when_unset", choices=list(E.UPDATE_SECRETS_CHOICES)),
-            ),
-            required_by={"name": "handler"},
-            mutually_exclusive=[("compare", "handler")],
-        )
     )
-    p = module.params
-    handler = H.get_handler(p["handler"]) if p["handler"] else None
-    name = checked = None
-    if p["compare"] is not None:
-        module.no_log_values.update(C.given_secrets(p["compare"]))
-        try:
-            checked = C.check_entries(p["compare"])
-        except V.InputError as exc:
-            module.fail_json(msg="compare: %s" % exc)
-    if p["name"] is not None:
-        try:
-            if not H.is_list(handler):
-                raise V.InputError("name: handler %s is not a list of elements, so name must not be given"
-                                   % handler.name)
-            name = V.check_name(handler, p["name"])
-        except V.InputError as exc:
-            module.fail_json(msg="%s: %s" % (handler.name, exc))
-
-    missing = []
-    result = dict(changed=False)  # with compare, the comparison is added
-    try:
-        client = client_from_module(module)
-        if handler is None:
-            read, missing = read_all(client)
-        elif name is None:
-            read = [(handler, E.read_elements(client, handler))]
-        else:
-            read = [(handler, read_element(client, handler, name))]
-        if checked is not None:
-            result["comparison"] = C.compare(checked, dict((h.name, elements) for h, elements in read),
-                                             p["update_secrets"])
-    except KapacitorError as exc:
-        module.fail_json(msg=exc.message, **exc.to_result())
-    except E.EndpointError as exc:
-        module.fail_json(msg="compare: %s" % exc)
-
-    if checked is not None:
-        # The comparison is what was asked for: rendering every endpoint too would only add to the
-        # answer's size on every run of the role.
-        module.exit_json(kapacitor_version=client.kapacitor_version, **result)
-
-    endpoints, secrets, unknown = [], [], []
-    for each, elements in read:
-        for element in elements:
-            if handler is None and not p["include_defaults"] and X.untouched(each, element):
-                continue
-            endpoint, secret_entry, unknown_options = X.render(each, element, p["include_defaults"])
-            endpoints.append(endpoint)
-            secrets.append(secret_entry)
-            if unknown_options:
-                where = each.name if "name" not in endpoint else "%s %r" % (each.name, endpoint["name"])
-                unknown.append("%s (%s)" % (where, ", ".join(unknown_options)))
-    if unknown:
-        module.warn("Kapacitor reports options that this collection does not know; they are left out: %s"
-                    % "; ".join(unknown))
-    if missing:
-        module.warn("this Kapacitor has no section for %s (it may be older than these handlers)"
-                    % ", ".join(h.name for h in missing))
-    module.exit_json(changed=False, endpoints=endpoints, secrets=secrets, kapacitor_version=client.kapacitor_version)
+    module.run(export.run_info_module, what=module.params["handler"])
 
 
 if __name__ == "__main__":

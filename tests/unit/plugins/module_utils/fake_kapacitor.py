@@ -46,6 +46,8 @@ class FakeKapacitor:
                 self.sections[section].append(default_element(handler, **{handler.element_key: element})["options"])
             self.file_defined[section] = set(names)
         self.snapshot = {}
+        self.writes = 0
+        self.kapacitor_version = "1.8.3"
 
     def _split(self, path):
         parts = path.split("/")  # '', 'config', section, [element]
@@ -53,6 +55,12 @@ class FakeKapacitor:
 
     def get(self, path):
         self.requests.append(("GET", path, None))
+        if path == "/config":
+            sections = {"hipchat": {"elements": [{"options": {"enabled": False, "token": False}}]}}
+            for name, elements in self.sections.items():
+                if elements:
+                    sections[name] = {"elements": [{"options": copy.deepcopy(e)} for e in elements]}
+            return {"sections": sections}
         section, element = self._split(path)
         handler = H.get_handler(section)
         elements = self.sections[section]
@@ -73,8 +81,9 @@ class FakeKapacitor:
                 return None
             raise
 
-    def post(self, path, body):
+    def post(self, path, body, write=True):
         self.requests.append(("POST", path, copy.deepcopy(body)))
+        self.writes += int(write)
         section, element = self._split(path)
         handler = H.get_handler(section)
         options = H.option_map(handler)
@@ -98,6 +107,12 @@ class FakeKapacitor:
                 if k != handler.element_key:
                     self._apply(options[k], new, v)
             self.sections[section].append(new)
+        elif "delete" in body:
+            for e in self.sections[section]:
+                if not H.is_list(handler) or e.get(handler.element_key, "") == (element or ""):
+                    default = default_element(handler, **({handler.element_key: element} if H.is_list(handler) else {}))
+                    for key in body["delete"]:
+                        e[key] = default["options"][key]
         elif "remove" in body:
             for name in body["remove"]:
                 if name in self.file_defined.get(section, ()):

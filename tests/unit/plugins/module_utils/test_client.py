@@ -28,7 +28,7 @@ class Response:
 
 def http_error(status, message):
     body = json.dumps({"error": message, "message": message}).encode() if message is not None else b""
-    return HTTPError("http://k/x", status, "status", {}, io.BytesIO(body))
+    return HTTPError("http://k/x", status, "status", {"X-Kapacitor-Version": "1.8.3"}, io.BytesIO(body))
 
 
 class FakeRequest:

@@ -140,7 +140,10 @@ def test_httppost_headers_replace_and_basic_auth_is_redacted():
     kap.requests = []
     result = run(kap, "httppost", "hook", {"headers": {"A": "1"}, "basic_auth": {"username": "u", "password": "x"}})
     assert kap.posts() == [("POST", "/config/httppost/hook", {"set": {"headers": {"A": "1"}}})]
-    assert result["endpoint"]["secrets"] == {"basic_auth": "set"}
+    assert result["endpoint"]["secrets"] == {"headers.A": "set", "basic_auth": "set"}
+    assert "1" not in result["endpoint"]["config"].get("headers", {}).values()
+    assert result["diff"] == {"before": {"headers": {"A": "<set>", "B": "<set>"}, "basic_auth": "<set>"},
+                              "after": {"headers": {"A": "<set>"}, "basic_auth": "<set>"}}
 
 
 def test_check_mode_sends_nothing_and_predicts():
@@ -203,8 +206,3 @@ def test_unnamed_workspace_change_refused_when_named_ones_exist():
     assert not run(kap, "slack", "", {"channel": "#a"})["changed"]
 
 
-def test_given_secrets_found_in_raw_input():
-    h = H.get_handler("kafka")
-    found = E.given_secrets(h, {"SASLAuth": {"saslpassword": "p1", "SASLUsername": "u"}, "brokers": ["b"]})
-    assert found == {"p1"}
-    assert E.given_secrets(H.get_handler("slack"), {"url": "u1", "token": "", "bogus": "x"}) == {"u1"}

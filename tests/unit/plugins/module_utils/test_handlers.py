@@ -73,7 +73,7 @@ def test_credentials_that_kapacitor_does_not_redact_are_marked_sensitive():
             for field in option.fields or ():
                 if field.secret == H.SENSITIVE:
                     sensitive.add("%s.%s.%s" % (handler.name, option.name, field.name))
-    assert sensitive == {"discord.url", "teams.channel-url", "kafka.SASLAuth.SASLPassword",
+    assert sensitive == {"discord.url", "teams.channel-url", "httppost.headers", "kafka.SASLAuth.SASLPassword",
                          "kafka.SASLAuth.SASLOAUTHClientSecret", "kafka.SASLAuth.SASLAccessToken"}
 
 

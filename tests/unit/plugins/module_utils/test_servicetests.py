@@ -154,10 +154,16 @@ def test_masking_and_given_secrets():
     body = T.build_body(pushover, None, T.check_options(pushover, {"user_key": "U-S3CRET", "message": "m"}))
     assert T.masked(pushover, body) == {"user-key": "<set>", "message": "m"}
     assert T.masked(pushover, {"user-key": ""}) == {"user-key": ""}
-    assert T.given_secrets(pushover, {"user_key": "U-S3CRET", "message": "m"}) == {"U-S3CRET"}
-    assert T.given_secrets(handler("httppost"), {"headers": {"A": "h1", "B": "h2"}}) == {"h1", "h2"}
-    assert T.given_secrets(handler("teams"), {"channel-url": "https://teams/S3CRET"}) == {"https://teams/S3CRET"}
-    assert T.given_secrets(pushover, {"user-key": ["wrong", {"type": "S3CRET"}]}) == {"wrong", "S3CRET"}
+
+    def found(name, options):
+        return set(T.secrets_in_params({"handler": name, "options": options}))
+    assert found("pushover", {"user_key": "U-S3CRET", "message": "m"}) == {"U-S3CRET"}
+    assert found("httppost", {"headers": {"A": "h1", "B": "h2"}}) == {"h1", "h2"}
+    assert found("teams", {"channel-url": "https://teams/S3CRET"}) == {"https://teams/S3CRET"}
+    assert found("pushover", {"user-key": ["wrong", {"type": "S3CRET"}]}) == {"wrong", "S3CRET"}
+    # An unknown test option, or an unknown handler: every value is treated as a secret.
+    assert found("pushover", {"usr_key": "TYPO-S3CRET", "message": "m"}) == {"TYPO-S3CRET"}
+    assert found("pushover3", {"message": "m", "level": 5}) == {"m", 5}
 
 
 def test_the_body_is_never_empty_json():

@@ -86,7 +86,7 @@ BAD_INPUT = [
     ("zenoss", {"severity_map": {"ok": None}}, "config.severity_map.ok: null is not a value"),
     ("zenoss", {"severity_map": {"ok": True}}, "config.severity_map.ok: expected a string or an integer"),
     ("zenoss", {"tid": "one"}, "config.tid: expected an integer"),
-    ("httppost", {"headers": ["X-A: b"]}, "config.headers: expected a dict of strings, got list"),
+    ("httppost", {"headers": ["X-A: b"]}, "config.headers: expected a dict of strings, got a list"),
     ("httppost", {"headers": {"X-A": None}}, "config.headers.X-A: null is not a value"),
     ("httppost", {"basic_auth": {"user": "a"}}, "config.basic_auth: unknown field 'user'; valid fields: username, password"),
     ("kafka", {"batch_size": 1, "batch-size": 2}, "option batch_size is given twice"),

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
@@ -18,7 +19,7 @@ from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_r
 @pytest.fixture
 def kapacitor(monkeypatch):
     kap = FakeKapacitor(file_elements={"slack": [""]})
-    monkeypatch.setattr(module, "client_from_module", lambda m: kap)
+    monkeypatch.setattr(connection, "client_from_module", lambda m: kap)
     return kap
 
 
@@ -62,7 +63,7 @@ def test_bad_input_fails_before_any_request(capsys, kapacitor):
     ({"handler": "smtp", "state": "absent"}, "smtp: state=absent: smtp is not a list of elements"),
     ({"handler": "slack", "name": "", "state": "absent"}, "the unnamed slack workspace"),
     ({"handler": "kafka", "config": {}}, "kafka: name: handler kafka is a list of elements keyed by id"),
-    ({"handler": "telegram", "name": "x"}, "telegram: name: handler telegram is not a list"),
+    ({"handler": "telegram", "name": "x"}, "telegram 'x': name: handler telegram is not a list"),
     ({"handler": "hipchat"}, "value of handler must be one of"),
     ({"handler": "slack", "name": "x", "update_secrets": "sometimes"}, "value of update_secrets must be one of"),
     ({"handler": "slack", "name": "x", "config": ["enabled"]}, "config"),
@@ -94,7 +95,7 @@ def test_kapacitor_errors_are_reported_with_request_details(capsys, kapacitor, m
 
 def test_file_defined_element_absent_fails_clearly(capsys, monkeypatch):
     kap = FakeKapacitor(file_elements={"mqtt": ["localhost"]})
-    monkeypatch.setattr(module, "client_from_module", lambda m: kap)
+    monkeypatch.setattr(connection, "client_from_module", lambda m: kap)
     result = run_module(capsys, {"handler": "mqtt", "name": "localhost", "state": "absent"})
     assert result["failed"] and "is defined in kapacitor.conf" in result["msg"]
     assert "config: {enabled: false}" in result["msg"]
@@ -106,7 +107,7 @@ def test_env_fallback_and_defaults(capsys, monkeypatch):
     def capture(m):
         seen.update(m.params)
         return FakeKapacitor()
-    monkeypatch.setattr(module, "client_from_module", capture)
+    monkeypatch.setattr(connection, "client_from_module", capture)
     monkeypatch.setenv("KAPACITOR_URL", "https://k.example:9092")
     monkeypatch.setenv("KAPACITOR_TOKEN", "env-token-value")
     result = run_module(capsys, {"handler": "teams", "config": {"enabled": False}})
@@ -122,7 +123,7 @@ def test_empty_env_variables_count_as_unset(capsys, monkeypatch):
     def capture(m):
         seen.update(m.params)
         return FakeKapacitor()
-    monkeypatch.setattr(module, "client_from_module", capture)
+    monkeypatch.setattr(connection, "client_from_module", capture)
     monkeypatch.setenv("KAPACITOR_URL", "")
     monkeypatch.setenv("KAPACITOR_TOKEN", "")
     monkeypatch.setenv("KAPACITOR_USERNAME", "ops")

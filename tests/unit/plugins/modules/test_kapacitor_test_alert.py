@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_test_alert as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
@@ -21,12 +22,13 @@ class FakeServiceTests:
         self.answer = answer if answer is not None else {"success": True, "message": ""}
         self.elements = elements or {}
         self.requests = []
+        self.writes = 0
 
     def get_or_none(self, path):
         self.requests.append(("GET", path, None))
         return self.elements.get(path)
 
-    def post(self, path, body):
+    def post(self, path, body, write=True):
         self.requests.append(("POST", path, body))
         if isinstance(self.answer, Exception):
             raise self.answer
@@ -34,7 +36,7 @@ class FakeServiceTests:
 
 
 def run_module(capsys, monkeypatch, kapacitor, args):
-    monkeypatch.setattr(module, "client_from_module", lambda m: kapacitor)
+    monkeypatch.setattr(connection, "client_from_module", lambda m: kapacitor)
     return run_main(capsys, module, args)
 
 

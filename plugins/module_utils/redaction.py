@@ -1,0 +1,278 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tickstack.kapacitor contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the tickstack.kapacitor collection: module_utils are not a public API and may
+# change in any release. Use the modules instead.
+"""Every rule of what is secret and how it is shown, in one place.
+
+What is secret:
+  - options and object fields the handler table marks secret (REDACTED: Kapacitor answers a
+    boolean; SENSITIVE: a credential that Kapacitor returns in clear text), and the values of
+    map options marked secret (HTTP POST headers): keys are shown, values never;
+  - test options the table marks secret;
+  - any value under a key the handler does not have, at any depth, and the whole config of an
+    entry whose handler is not known: which of its values are secrets cannot be told;
+  - credentials inside a URL the user gave (user-info).
+
+How a secret is kept out of every output: each value is registered with AnsibleModule's
+no_log_values in every form it can take in a message (the raw text, and quoted by Python, JSON
+or Go's %q, which Kapacitor uses in its errors), before AnsibleModule logs its invocation; the
+module base (base.py) does that. Numbers count by their decimal text; booleans and empty values
+are never registered, since masking them would rewrite unrelated text.
+
+How secrets are shown: `<set>`, `<unset>` or `<changed>` in diffs and test options, `set` or
+`unset` in results. Messages from Kapacitor (or Chronograf) are scrubbed of the path, query and
+user-info of every URL in them (scrub()).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+import json
+import re
+
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
+
+SECRET_SET = "<set>"
+SECRET_UNSET = "<unset>"
+SECRET_CHANGED = "<changed>"
+SET = "set"
+UNSET = "unset"
+MASK = "********"
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding secrets in raw input (before any check: a wrong value must not be echoed either)
+
+def leaves(value):
+    """Every scalar inside a raw value (dict values and list items at any depth), booleans and empty ones left out."""
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in leaves(item)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in leaves(item)]
+    if value is None or isinstance(value, bool) or value == "":
+        return []
+    return [value]
+
+
+def config_secrets(handler, config):
+    """Every secret value in a raw config dict of one handler (handler None: the whole config)."""
+    if handler is None or not isinstance(config, dict):
+        return leaves(config)
+    found = []
+    for key, value in config.items():
+        option = values.resolve_option(handler, str(key))
+        if option is None or (option.secret and option.type != handlers.OBJECT):
+            found.extend(leaves(value))
+        elif option.type == handlers.OBJECT and isinstance(value, dict):
+            for fkey, item in value.items():
+                field = handlers.field(option, fkey)
+                if field is None or field.secret:
+                    found.extend(leaves(item))
+    return found
+
+
+def test_option_secrets(handler, options):
+    """Every secret value in a raw test-options dict."""
+    if handler is None or not isinstance(options, dict):
+        return leaves(options)
+    found = []
+    for key, value in options.items():
+        test_option = handlers.resolve_test_option(handler, str(key))
+        if test_option is None or test_option.secret:
+            found.extend(leaves(value))
+    return found
+
+
+def entry_handler(entry):
+    """The Handler record a raw entry names, or None."""
+    name = entry.get("handler") if isinstance(entry, dict) else None
+    return handlers.get_handler(name) if isinstance(name, str) else None
+
+
+def entries_secrets(entries):
+    """Every secret value in a raw list of {handler, name, config, state} entries."""
+    found = []
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if not isinstance(entry, dict):
+            found.extend(leaves(entry))
+            continue
+        handler = entry_handler(entry)
+        found.extend(config_secrets(handler, entry.get("config")))
+        found.extend(test_option_secrets(handler, entry.get("test_options")))
+        for key, value in entry.items():
+            if key not in ("handler", "name", "config", "state", "reset_options", "test_options"):
+                found.extend(leaves(value))
+    return found
+
+
+def url_secrets(url):
+    """The user-info of a URL (user:password@), which is never shown."""
+    if not isinstance(url, str):
+        return []
+    match = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://([^/?#@]*)@", url)
+    if not match:
+        return []
+    user, _sep, password = match.group(1).partition(":")
+    return [text for text in (password, match.group(1)) if text]
+
+
+# ---------------------------------------------------------------------------------------------
+# The forms of a secret in text
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+               "\\": "\\\\", '"': '\\"'}
+
+
+def go_quote(text):
+    """Go's strconv.Quote without the surrounding quotes (what %q prints inside them)."""
+    out = []
+    for char in text:
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif char.isprintable() or char == " ":
+            out.append(char)
+        elif ord(char) < 0x80:
+            out.append("\\x%02x" % ord(char))
+        elif ord(char) <= 0xFFFF:
+            out.append("\\u%04x" % ord(char))
+        else:
+            out.append("\\U%08x" % ord(char))
+    return "".join(out)
+
+
+def _go_json(text):
+    """Go's encoding/json rendering of a string, without the quotes (it escapes <, > and &)."""
+    inner = json.dumps(text, ensure_ascii=False)[1:-1]
+    return inner.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def forms(value):
+    """Every text a secret value can appear as in output: raw, and quoted by Python, JSON and Go."""
+    found = set()
+    for leaf in leaves(value):
+        text = leaf if isinstance(leaf, str) else str(leaf)
+        found.update((text, go_quote(text), _go_json(text), json.dumps(text)[1:-1], repr(text)[1:-1],
+                      text.strip()))
+        if isinstance(leaf, float) and leaf.is_integer():
+            found.add(str(int(leaf)))
+    found.discard("")
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Scrubbing messages from Kapacitor and Chronograf
+
+_URL = re.compile(r"""\b([A-Za-z][A-Za-z0-9+.-]*://)([^\s"'<>`]+)""")
+
+
+def _scrub_url(match):
+    scheme, rest = match.group(1), match.group(2)
+    authority, sep, tail = re.match(r"([^/?#]*)([/?#]?)(.*)", rest).groups()
+    host = authority.rpartition("@")[2]
+    shown = scheme + (MASK + "@" if "@" in authority else "") + host
+    # A lone trailing '/' (or punctuation ending a sentence) hides nothing.
+    if tail.rstrip(".,;:)]}") or sep in ("?", "#"):
+        shown += "/" + MASK
+    elif sep:
+        shown += sep + tail
+    return shown
+
+
+def scrub(text):
+    """A message with the path, query and user-info of every URL in it masked."""
+    if not isinstance(text, str) or "://" not in text:
+        return text
+    return _URL.sub(_scrub_url, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing an endpoint without its secrets
+
+def is_set(option, value):
+    """Whether a secret is set, from Kapacitor's rendering (a boolean when redacted)."""
+    if option.secret == handlers.REDACTED or isinstance(value, bool):
+        return bool(value)
+    if value is None:
+        return False
+    return not values.is_empty_secret(value)
+
+
+def mask(option, before, after=None, sending=False):
+    """Masked (before, after) of a secret option for a diff."""
+    shown_before = SECRET_SET if is_set(option, before) else SECRET_UNSET
+    if not sending:
+        return shown_before, shown_before
+    if values.is_empty_secret(after):
+        return shown_before, SECRET_UNSET
+    return shown_before, SECRET_CHANGED if shown_before == SECRET_SET else SECRET_SET
+
+
+def secret_map(before, after, sending):
+    """Masked (before, after) of a map whose values are secrets (HTTP POST headers): keys shown."""
+    before, after = before or {}, after if after is not None else before or {}
+    shown_before = collections.OrderedDict((k, SECRET_SET) for k in before)
+    if not sending:
+        return shown_before, shown_before
+    shown_after = collections.OrderedDict(
+        (k, SECRET_SET if k not in before else SECRET_CHANGED if before[k] != v else SECRET_SET)
+        for k, v in after.items())
+    return shown_before, shown_after
+
+
+def object_diff_value(option, value):
+    """An object option's value for a diff: its secret fields masked."""
+    if not isinstance(value, dict):
+        return value
+    out = collections.OrderedDict()
+    for key, item in value.items():
+        field = handlers.field(option, key)
+        out[key] = (SECRET_SET if item else SECRET_UNSET) if field is not None and field.secret else item
+    return out
+
+
+def present(handler, options):
+    """(config, secrets) of an element's options: every option in user spelling without secrets,
+    and secrets as {name: set|unset} (object fields as option.field, map keys as option.key)."""
+    config = collections.OrderedDict()
+    secrets = collections.OrderedDict()
+    for option in handler.options:
+        if option.name == handler.element_key or option.name not in options:
+            continue
+        key = handlers.user_name(option.name)
+        value = options[option.name]
+        if option.secret and option.type == handlers.MAP:
+            for mkey in sorted(value or {}):
+                secrets["%s.%s" % (key, mkey)] = SET
+            if not value:
+                secrets[key] = UNSET
+            continue
+        if option.secret:
+            secrets[key] = SET if is_set(option, value) else UNSET
+            continue
+        if option.type == handlers.OBJECT and any(f.secret for f in option.fields):
+            shown = collections.OrderedDict()
+            for fkey, fvalue in (value or {}).items():
+                field = handlers.field(option, fkey)
+                if field is not None and field.secret:
+                    secrets["%s.%s" % (key, field.name)] = SET if fvalue else UNSET
+                else:
+                    shown[fkey] = fvalue
+            value = shown
+        config[key] = value
+    return config, secrets
+
+
+def masked_test_options(test_options, body):
+    """A copy of a service-test body with every secret test option's value masked (map values one by one)."""
+    secret = dict((t.name, t) for t in test_options if t.secret)
+    out = collections.OrderedDict()
+    for key, value in body.items():
+        if key in secret and value not in ("", None, {}, []):
+            value = dict((k, SECRET_SET) for k in value) if isinstance(value, dict) else SECRET_SET
+        out[key] = value
+    return out

@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""No secret reaches the journal, syslog or the module's result, on every ansible-core tested.
+
+AnsibleModule logs its invocation to the journal (or syslog) while it is being constructed; the
+module base registers the secrets before that. These tests capture both logging paths of
+AnsibleModule.log and the module's JSON output, for every secret option of every handler, for
+secrets in forms the masking must expect, and for failures that happen before the module runs.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoints
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_test_alert
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
+
+PASSWORD = "conn-PASSW0RD-xq"
+TOKEN = "conn-T0KEN-zv"
+
+
+class Journal:
+    """Stands in for systemd.journal: records what AnsibleModule.log sends."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, **fields):
+        self.sent.append(fields)
+
+
+class Syslog:
+    """Stands in for the syslog module."""
+
+    LOG_USER = 8
+    LOG_INFO = 6
+
+    def __init__(self):
+        self.sent = []
+
+    def openlog(self, ident, *args):
+        self.sent.append(ident)
+
+    def syslog(self, *args):
+        self.sent.append(args[-1])
+
+
+@pytest.fixture(params=["journal", "syslog"])
+def logs(request, monkeypatch):
+    """Both paths of AnsibleModule.log, one per run of each test."""
+    if request.param == "journal":
+        sink = Journal()
+        monkeypatch.setattr(basic, "has_journal", True)
+        monkeypatch.setattr(basic, "journal", sink, raising=False)
+    else:
+        sink = Syslog()
+        monkeypatch.setattr(basic, "has_journal", False)
+        monkeypatch.setattr(basic, "HAS_SYSLOG", True)
+        monkeypatch.setattr(basic, "syslog", sink, raising=False)
+    return sink
+
+
+def secret_value(handler, option, field=None):
+    return "S3CRET-%s-%s%s-qz" % (handler.name, option.name, "-" + field.name if field else "")
+
+
+def secret_configs():
+    """(handler, config, secrets): every secret option and field of every handler, one distinctive value each."""
+    cases = []
+    for handler in handlers.HANDLERS.values():
+        config, secrets = {}, []
+        for option in handler.options:
+            if option.type == handlers.OBJECT:
+                fields = {}
+                for field in option.fields:
+                    if field.secret:
+                        fields[field.name] = secret_value(handler, option, field)
+                        secrets.append(fields[field.name])
+                if fields:
+                    config[handlers.user_name(option.name)] = fields
+            elif option.secret and option.type == handlers.MAP:
+                config[handlers.user_name(option.name)] = {"Authorization": "Bearer " + secret_value(handler, option)}
+                secrets.append(secret_value(handler, option))
+            elif option.secret:
+                config[handlers.user_name(option.name)] = secret_value(handler, option)
+                secrets.append(secret_value(handler, option))
+        if secrets:
+            cases.append((handler, config, secrets))
+    return cases
+
+
+def assert_nowhere(secrets, sink, out):
+    logged = json.dumps(sink.sent, default=str)
+    printed = json.dumps(out)
+    for secret in secrets:
+        for form in redaction.forms(secret):
+            if len(form) >= 6:
+                assert form not in logged, "%r in what the module logged" % form
+                assert form not in printed, "%r in the module's output" % form
+
+
+def run(capsys, monkeypatch, module, args, kap=None):
+    kap = kap or FakeKapacitor(file_elements={"kafka": ["default"]})
+    monkeypatch.setattr(connection, "client_from_module", lambda m: kap)
+    args = dict(args, kapacitor_username="ansible", kapacitor_password=PASSWORD)
+    return run_main(capsys, module, args)
+
+
+@pytest.mark.parametrize("handler, config, secrets", secret_configs(), ids=lambda v: getattr(v, "name", ""))
+def test_every_secret_option_of_every_handler(capsys, monkeypatch, logs, handler, config, secrets):
+    args = dict(handler=handler.name, config=config, _ansible_diff=True)
+    if handlers.is_list(handler):
+        args["name"] = "leaktest"
+    out = run(capsys, monkeypatch, kapacitor_alert_endpoint, args)
+    assert out["rc"] == 0, out.get("msg")
+    assert logs.sent, "the invocation was not logged"
+    assert_nowhere(secrets + [PASSWORD], logs, out)
+
+
+@pytest.mark.parametrize("args, secrets", [
+    # A misspelt option: the value of an unknown option counts as a secret.
+    (dict(handler="slack", name="ops", config={"webhook_url": "https://hooks.slack.example/T0/B0/typo-S3CRET"}),
+     ["https://hooks.slack.example/T0/B0/typo-S3CRET"]),
+    # A misspelt handler: the whole config is hidden (Ansible's own check fails first).
+    (dict(handler="pagerduty3", config={"routing_key": "pd3-S3CRET-rk", "port": 73917351}), ["pd3-S3CRET-rk", 73917351]),
+    # Ansible's own checks of other options fail first.
+    (dict(handler="smtp", update_secrets="sometimes", config={"password": "sometimes-S3CRET"}), ["sometimes-S3CRET"]),
+    (dict(handler="smtp", kapacitor_token=TOKEN, config={"password": "both-S3CRET"}), ["both-S3CRET", TOKEN]),
+    # A number, a list, a value with a newline (as ansible-vault encrypt_string of echo's output gives).
+    (dict(handler="smtp", config={"password": 918273645, "port": "x"}), [918273645]),
+    (dict(handler="snmptrap", config={"community": ["list-S3CRET-a", "list-S3CRET-b"]}),
+     ["list-S3CRET-a", "list-S3CRET-b"]),
+    (dict(handler="pagerduty2", config={"routing_key": "nl-S3CRET-key\n", "enabled": "maybe"}), ["nl-S3CRET-key\n"]),
+    # Another handler's option name, and a snake_case spelling of an object field.
+    (dict(handler="smtp", config={"routing_key": "other-S3CRET"}), ["other-S3CRET"]),
+    (dict(handler="kafka", name="k", config={"SASLAuth": {"sasl_password": "snake-S3CRET"}}), ["snake-S3CRET"]),
+    # Credentials in the URL.
+    (dict(handler="smtp", kapacitor_url="http://admin:url-PASSW0RD@127.0.0.1:9092", config={}), ["url-PASSW0RD"]),
+])
+def test_secrets_in_failing_input(capsys, monkeypatch, logs, args, secrets):
+    out = run(capsys, monkeypatch, kapacitor_alert_endpoint, args)
+    assert out["failed"], out
+    assert_nowhere(secrets + [PASSWORD], logs, out)
+
+
+def test_the_username_of_basic_auth_is_not_masked(capsys, monkeypatch, logs):
+    """Only secrets are masked: a value that is not one is shown, and text around it is not rewritten."""
+    out = run(capsys, monkeypatch, kapacitor_alert_endpoint, dict(
+        handler="httppost", name="incident", config={
+            "url": "https://incidents.example.com/hooks/kapacitor",
+            "basic_auth": {"username": "kapacitor", "password": "ba-S3CRET-pw"}}))
+    assert out["rc"] == 0
+    assert out["endpoint"]["config"]["url"] == "https://incidents.example.com/hooks/kapacitor"
+    assert_nowhere(["ba-S3CRET-pw"], logs, out)
+
+
+def test_plural_module_and_test_alerts(capsys, monkeypatch, logs):
+    entries = [dict(handler=h.name, name="leaktest" if handlers.is_list(h) else None, config=c)
+               for h, c, _s in secret_configs()]
+    for entry in entries:
+        if entry["name"] is None:
+            del entry["name"]
+    secrets = [s for _h, _c, found in secret_configs() for s in found]
+    out = run(capsys, monkeypatch, kapacitor_alert_endpoints, dict(endpoints=entries, _ansible_diff=True))
+    assert out["rc"] == 0, out.get("msg")
+    assert_nowhere(secrets + [PASSWORD], logs, out)
+    bad = [dict(handler="slack", name="x", config={"chanel": "chan-S3CRET"}), "free-S3CRET-text"]
+    out = run(capsys, monkeypatch, kapacitor_alert_endpoints, dict(endpoints=bad))
+    assert out["failed"]
+    assert_nowhere(["chan-S3CRET", "free-S3CRET-text"], logs, out)
+
+
+def test_info_module_logs_no_connection_secret(capsys, monkeypatch, logs):
+    out = run(capsys, monkeypatch, kapacitor_alert_endpoint_info, dict(handler="smtp"))
+    assert out["rc"] == 0
+    assert_nowhere([PASSWORD], logs, out)
+
+
+class FailingServiceTests(FakeKapacitor):
+    """A service test that fails as Kapacitor's does when it cannot reach its target."""
+
+    def post(self, path, body, write=True):
+        if path.startswith("/service-tests/"):
+            return {"success": False, "message": 'Post "https://api.telegram.example/bot7734:tg-S3CRET-token/sendMessage":'
+                                                 ' dial tcp: lookup api.telegram.example: no such host'}
+        return super(FailingServiceTests, self).post(path, body, write)
+
+
+def test_a_failed_test_alert_shows_no_url_and_no_secret(capsys, monkeypatch, logs):
+    out = run(capsys, monkeypatch, kapacitor_test_alert,
+              dict(handler="pushover", options={"user_key": "pk-S3CRET-user"}), kap=FailingServiceTests())
+    assert out["failed"]
+    assert "dial tcp: lookup api.telegram.example: no such host" in out["msg"]
+    assert "https://api.telegram.example/********" in out["msg"]
+    assert_nowhere(["pk-S3CRET-user", "tg-S3CRET-token", "bot7734"], logs, out)
