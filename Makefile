@@ -5,6 +5,8 @@
 #   .venv          ansible-core 2.19 and the tools (Python 3.11 or the given PYTHON)
 #   .venv-newest   the newest ansible-core (needs Python >= 3.12, found on PATH or in pyenv)
 #   .venv-importer galaxy-importer (it pins versions that clash with the tools)
+#   .venv-docs     antsibull-docs, Sphinx with the Ansible theme and pandoc, for `make docs`
+#   .venv-awx      ansible-runner, to run examples/awx/ as AWX runs a job
 # ansible-test needs the collection under .../ansible_collections/tickstack/kapacitor, so the
 # checks run on a copy staged in .build/.
 
@@ -23,6 +25,8 @@ DIST := $(BUILD)/dist
 V ?= $(ROOT)/.venv
 VNEW ?= $(ROOT)/.venv-newest
 VGI ?= $(ROOT)/.venv-importer
+VDOCS ?= $(ROOT)/.venv-docs
+VAWX ?= $(ROOT)/.venv-awx
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(DIST)/tickstack-kapacitor-$(VERSION).tar.gz
 
@@ -37,15 +41,19 @@ step = @printf '\n==> %s\n' $(1)
 pip_install = $(1)/bin/pip install -q -r $(2) 2>&1 | { grep -v 'is neither a file nor a directory' || true; }
 
 .PHONY: help venvs venv-tools venv-newest venv-importer collection test test-emulator sanity units integration lint \
-        docs-lint changelog-lint build importer demo clean molecule
+        docs-lint changelog-lint build importer demo clean molecule venv-docs venv-awx docs docs-rst docs-check \
+        doc-snippets awx-runner
 
 help:
 	@echo "make demo   start the Kapacitor emulator and configure alert endpoints against it"
 	@echo "make test   run every check: emulator replay, ansible-test sanity/units/integration on"
 	@echo "            ansible-core 2.19 and the newest release, ansible-lint, docs and changelog lint,"
-	@echo "            build, install and galaxy-importer"
+	@echo "            the docs site (built, then loaded in headless Chromium), the README's and docs/'s"
+	@echo "            snippets against the emulator, examples/awx through ansible-runner, build, install"
+	@echo "            and galaxy-importer"
 	@echo "make bench  measure what a converge costs, 1 to 21 endpoints on 1 to 50 servers, and write"
 	@echo "            docs/performance.md and its plot (BENCH_ARGS='--n 1,7 --m 1,10' for another grid)"
+	@echo "make docs   build the HTML documentation into .build/docs/html (make docs-check loads it in Chromium)"
 	@echo "make clean  remove the venvs and the staged build"
 
 # ---------------------------------------------------------------------------------------------
@@ -71,7 +79,13 @@ venv-newest:
 venv-importer:
 	@$(call ensure_venv,$(VGI),$(PYTHON),tests/requirements/importer.txt)
 
-venvs: venv-tools venv-newest venv-importer
+venv-docs:
+	@$(call ensure_venv,$(VDOCS),$(PYTHON),tests/requirements/docs.txt)
+
+venv-awx:
+	@$(call ensure_venv,$(VAWX),$(PYTHON),tests/requirements/awx.txt)
+
+venvs: venv-tools venv-newest venv-importer venv-docs venv-awx
 
 collection: venv-tools
 	@$(V)/bin/python tests/tools/stage_collection.py $(BUILD)
@@ -82,7 +96,7 @@ collection: venv-tools
 test: venvs
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory test-emulator collection sanity units integration molecule lint docs-lint \
-	  changelog-lint build importer bench-smoke; \
+	  docs docs-check doc-snippets awx-runner changelog-lint build importer bench-smoke; \
 	echo; echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 test-emulator: venv-tools
@@ -120,6 +134,31 @@ docs-lint: collection
 	$(call step,"antsibull-docs lint-collection-docs --plugin-docs")
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) \
 	  antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck --validate-collection-refs=self .
+
+# The Markdown pages of docs/ are the source of the site's extra docs (docs/docsite/rst/).
+docs-rst: venv-docs
+	$(call step,"docs/docsite/rst/ from docs/*.md")
+	$(VDOCS)/bin/python tests/tools/gen_docsite.py
+
+docs: collection venv-docs
+	$(call step,"docs site: antsibull-docs and sphinx-build -W into .build/docs/html")
+	$(VDOCS)/bin/python tests/tools/gen_docsite.py --check
+	PATH=$(VDOCS)/bin:$(PATH) $(VDOCS)/bin/python tests/tools/build_docs.py --collections-path $(BUILD) --dest $(BUILD)/docs
+
+docs-check: venv-docs
+	$(call step,"docs site in headless Chromium: the index and the module and extra pages")
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  echo "make docs-check: Chromium is not installed; install it (apt-get install chromium) to check the site"; exit 1; }
+	$(VDOCS)/bin/python tests/tools/check_docs_site.py --html $(BUILD)/docs/html --screenshot $(BUILD)/docs/module-page.png
+
+doc-snippets: collection
+	$(call step,"every runnable snippet of README.md and docs/ against the emulator")
+	COLLECTIONS_PATH=$(BUILD) PATH=$(TOOLS_PATH) $(V)/bin/python -m pytest -q -p no:cacheprovider tests/tools/test_run_doc_snippets.py
+	PATH=$(TOOLS_PATH) $(V)/bin/python tests/tools/run_doc_snippets.py --collections-path $(BUILD)
+
+awx-runner: collection venv-awx
+	$(call step,"examples/awx through ansible-runner as AWX runs the job")
+	PATH=$(VAWX)/bin:$(PATH) $(VAWX)/bin/python tests/tools/run_awx_example.py --collections-path $(BUILD)
 
 changelog-lint: collection
 	$(call step,"antsibull-changelog lint")
@@ -175,4 +214,4 @@ bench-smoke: collection
 	PATH=$(TOOLS_PATH) $(V)/bin/python tests/bench/bench.py --quick --check --collections-path $(BUILD)
 
 clean:
-	rm -rf $(V) $(VNEW) $(VGI) $(VBENCH) $(BUILD)
+	rm -rf $(V) $(VNEW) $(VGI) $(VBENCH) $(VDOCS) $(VAWX) $(BUILD)

@@ -198,7 +198,7 @@ def secrets_in_params(params):
     found = redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
     for entry in params.get("endpoints") or [] if isinstance(params.get("endpoints"), list) else [params.get("endpoints")]:
         if not isinstance(entry, dict):
-            found.extend(redaction.leaves(entry))
+            found.extend(redaction.guessed(entry))
             continue
         handler = redaction.entry_handler(entry)
         for key in ("options", "test_options"):

@@ -11,8 +11,16 @@ import yaml
 
 COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
-# Environment variables that the modules' connection options fall back to.
-MODULE_ENV = {"KAPACITOR_URL", "KAPACITOR_USERNAME", "KAPACITOR_PASSWORD", "KAPACITOR_TOKEN"}
+# Environment variables that the modules' connection options fall back to, and the credential
+# field each one carries.
+MODULE_ENV = {
+    "KAPACITOR_URL": "kapacitor_url",
+    "KAPACITOR_USERNAME": "kapacitor_username",
+    "KAPACITOR_PASSWORD": "kapacitor_password",
+    "KAPACITOR_TOKEN": "kapacitor_token",
+    "KAPACITOR_CA_PATH": "kapacitor_ca_cert",
+    "KAPACITOR_VALIDATE_CERTS": "kapacitor_validate_certs",
+}
 # Field types and keys AWX accepts in a credential type's inputs.
 FIELD_TYPES = {"string", "boolean"}
 FIELD_KEYS = {"id", "label", "type", "secret", "multiline", "help_text", "format", "choices", "ask_at_runtime"}
@@ -37,19 +45,32 @@ def test_credential_type_inputs():
     secret = {f["id"] for f in fields if f.get("secret")}
     assert secret == {"kapacitor_password", "kapacitor_token"}
     assert set(cred["inputs"]["required"]) <= set(ids)
+    types = {f["id"]: f["type"] for f in fields}
+    assert types["kapacitor_validate_certs"] == "boolean"
+    ca_cert = next(f for f in fields if f["id"] == "kapacitor_ca_cert")
+    assert ca_cert["type"] == "string" and ca_cert.get("multiline") is True
 
 
 def test_credential_type_injects_every_module_variable():
     cred = load("credential_type.yml")
     ids = {f["id"] for f in cred["inputs"]["fields"]}
     env = cred["injectors"]["env"]
-    assert set(cred["injectors"]) == {"env"}
-    assert set(env) == MODULE_ENV
+    assert set(cred["injectors"]) == {"env", "file"}
+    assert set(env) == set(MODULE_ENV)
     for name, template in env.items():
-        used = set(re.findall(r"\{\{\s*([a-z_]+)", template))
-        assert len(used) == 1 and used <= ids, (name, template)
-        # KAPACITOR_X carries field kapacitor_x.
-        assert used == {name.lower()}
+        used = set(re.findall(r"\b(kapacitor_[a-z_]+)\b", template))
+        assert used == {MODULE_ENV[name]} and used <= ids, (name, template)
+
+
+def test_credential_type_gives_the_ca_certificate_as_a_file():
+    cred = load("credential_type.yml")
+    # AWX's multi-file syntax: template.<name> writes a file, tower.filename.<name> is its path.
+    assert cred["injectors"]["file"] == {"template.ca_cert": "{{ kapacitor_ca_cert | default('') }}"}
+    ca_path = cred["injectors"]["env"]["KAPACITOR_CA_PATH"]
+    assert "{{ tower.filename.ca_cert }}" in ca_path
+    # Without a certificate the variable is empty (unset for the modules), not an empty file's path.
+    assert re.match(r"^\{% if kapacitor_ca_cert \| default\(''\) %\}\{\{ tower\.filename\.ca_cert \}\}\{% endif %\}$",
+                    ca_path)
 
 
 def test_execution_environment_needs_nothing_beyond_ansible_core():

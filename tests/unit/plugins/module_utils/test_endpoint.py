@@ -7,16 +7,16 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 
 
 def run(kap, handler, name, config, state="present", update_secrets="when_unset", check_mode=False):
-    h = H.get_handler(handler)
-    desired = V.check_config(h, config)
-    return E.run(kap, h, name, desired, state, update_secrets, check_mode)
+    h = handlers.get_handler(handler)
+    desired = values.check_config(h, config)
+    return endpoint.run(kap, h, name, desired, state, update_secrets, check_mode)
 
 
 def test_non_list_update_sends_one_set_on_the_trailing_slash_path_then_nothing():
@@ -175,7 +175,7 @@ def test_absent_on_a_file_element_fails_and_restores_its_values():
     kap = FakeKapacitor(file_elements={"kafka": ["conf"]})
     run(kap, "kafka", "conf", {"brokers": ["k:9092"], "batch_size": 7})
     kap.requests = []
-    with pytest.raises(E.EndpointError) as err:
+    with pytest.raises(endpoint.EndpointError) as err:
         run(kap, "kafka", "conf", {}, state="absent")
     assert "defined in kapacitor.conf" in str(err.value) and "enabled: false" in str(err.value)
     assert kap.posts()[0] == ("POST", "/config/kafka", {"remove": ["conf"]})
@@ -189,8 +189,8 @@ def test_absent_on_a_file_element_fails_and_restores_its_values():
     ("discord", "", "config: {enabled: false}"),
 ])
 def test_absent_refused_before_any_request(handler, name, message):
-    with pytest.raises(V.InputError) as err:
-        E.check_absent_allowed(H.get_handler(handler), name)
+    with pytest.raises(values.InputError) as err:
+        endpoint.check_absent_allowed(handlers.get_handler(handler), name)
     assert message in str(err.value)
 
 
@@ -199,7 +199,7 @@ def test_unnamed_workspace_change_refused_when_named_ones_exist():
     run(kap, "slack", "", {"channel": "#a"})
     run(kap, "slack", "team", {"channel": "#t"})
     kap.requests = []
-    with pytest.raises(E.EndpointError) as err:
+    with pytest.raises(endpoint.EndpointError) as err:
         run(kap, "slack", "", {"channel": "#b"})
     assert "every element of the section" in str(err.value) and "team" in str(err.value)
     assert kap.posts() == []

@@ -11,8 +11,8 @@ import json
 import pytest
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
@@ -33,10 +33,10 @@ def test_everything_in_one_request(capsys, monkeypatch, kapacitor):
     result = run_module(capsys, monkeypatch, kapacitor, {})
     assert result["rc"] == 0 and not result["changed"]
     assert kapacitor.requests == [("GET", "/config", None)]
-    handlers = [e["handler"] for e in result["endpoints"]]
-    assert "hipchat" not in handlers
-    assert handlers == [h for h in H.HANDLER_NAMES if h not in ("discord", "httppost", "mqtt")]
-    assert [s["handler"] for s in result["secrets"]] == handlers
+    names = [e["handler"] for e in result["endpoints"]]
+    assert "hipchat" not in names
+    assert names == [h for h in handlers.HANDLER_NAMES if h not in ("discord", "httppost", "mqtt")]
+    assert [s["handler"] for s in result["secrets"]] == names
     assert result["kapacitor_version"] == "1.8.3"
 
 
