@@ -2,7 +2,7 @@
 # Real ansible-playbook runs of chronograf_kapacitor, and of the Kapacitor modules through
 # Chronograf's Kapacitor proxy, against a Kapacitor emulator behind Chronograf emulators started
 # here on free ports: one without authentication, one with htpasswd under a basepath, one with
-# the superadmin token (OAuth mode) whose nonce expires after a second. Every run is at -vvv
+# the superadmin token (OAuth mode), whose nonce is replaced during a run. Every run is at -vvv
 # --diff with ANSIBLE_LOG_PATH set; the output is then scanned for every secret the playbooks used.
 set -euo pipefail
 
@@ -16,7 +16,7 @@ chronograf_htpasswd "$work/htpasswd" ops "$(sed -n 's/^  chronograf_password: "\
 emulator_start KAPACITOR_URL
 chronograf_start CHRONOGRAF_URL
 chronograf_start CHRONOGRAF_HTPASSWD_URL --htpasswd "$work/htpasswd" --basepath /monitoring/chronograf
-chronograf_start CHRONOGRAF_TOKEN_URL --pub-key "$work/keys/chronograf-rsa.pub" --nonce-expiration 1s
+chronograf_start CHRONOGRAF_TOKEN_URL --pub-key "$work/keys/chronograf-rsa.pub"
 
 export ANSIBLE_LOG_PATH=$work/ansible.log
 export ANSIBLE_PIPELINING=true
