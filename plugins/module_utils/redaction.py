@@ -89,6 +89,9 @@ def config_secrets(handler, config):
                     found.extend(guessed(item))
                 elif field.secret:
                     found.extend(leaves(item))
+        elif option.type == handlers.OBJECT and any(f.secret for f in option.fields):
+            # Not a dict where one holding secrets is expected (SASLAuth: the password itself).
+            found.extend(guessed(value))
     return found
 
 

@@ -33,10 +33,10 @@ run_playbook "$stdout" -vvv --diff -i "$work/inventory.ini" -e kapacitor_url="$K
 for kind in journal syslog; do
   [[ -s $work/$kind.capture ]] || { echo "nothing was sent to the $kind" >&2; exit 1; }
   for module in kapacitor_alert_endpoints kapacitor_alert_endpoint kapacitor_test_alert kapacitor_alert_endpoint_info; do
-    grep -q "ansible-$module" "$work/$kind.capture" || { echo "$module sent nothing to the $kind" >&2; exit 1; }
+    grep -qE "ansible-tickstack\.kapacitor\.$module([^_a-z]|$)" "$work/$kind.capture" || { echo "$module sent nothing to the $kind" >&2; exit 1; }
   done
 done
-grep -q '"MESSAGE": "ansible-kapacitor_alert_endpoints Invoked with' "$work/journal.capture"
+grep -q '"MESSAGE": "ansible-tickstack.kapacitor.kapacitor_alert_endpoints Invoked with' "$work/journal.capture"
 grep -q 'Invoked with' "$work/syslog.capture"
 
 files=("$stdout" "$ANSIBLE_LOG_PATH" "$work"/results/*.json "$work"/export/*.yml "$work/journal.capture" "$work/syslog.capture")

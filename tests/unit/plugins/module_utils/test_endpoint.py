@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 
 
@@ -206,3 +207,29 @@ def test_unnamed_workspace_change_refused_when_named_ones_exist():
     assert not run(kap, "slack", "", {"channel": "#a"})["changed"]
 
 
+class DroppingKapacitor(FakeKapacitor):
+    """Applies the first write, then drops the connection as Kapacitor does for a concurrent add."""
+
+    apply_before_drop = True
+
+    def post(self, path, body, write=True):
+        if self.apply_before_drop:
+            super(DroppingKapacitor, self).post(path, body, write)
+        else:
+            self.requests.append(("POST", path, body))
+        raise KapacitorError("POST /kapacitor/v1%s: 127.0.0.1 closed the connection without an answer" % path,
+                             "POST", "/kapacitor/v1" + path, None, None, "dropped")
+
+
+@pytest.mark.parametrize("applied, expected", [
+    (True, "it was added at the same moment by another run"),
+    (False, "Kapacitor has no slack 'ops': nothing was applied; run again"),
+])
+def test_a_dropped_add_is_explained_from_a_fresh_read(applied, expected):
+    kap = DroppingKapacitor()
+    kap.apply_before_drop = applied
+    with pytest.raises(KapacitorError) as failure:
+        run(kap, "slack", "ops", {"enabled": True, "channel": "#ops"})
+    assert failure.value.kind == "dropped"
+    assert expected in failure.value.message
+    assert [r[0] for r in kap.requests] == ["GET", "POST", "GET"]

@@ -78,3 +78,8 @@ def test_present_shows_header_names_never_values():
         "basic-auth": True})
     assert "headers" not in config and found == {"headers.Authorization": "set", "basic_auth": "set"}
     assert "S3CRET" not in json.dumps([config, found])
+
+
+def test_a_value_given_where_an_object_with_secrets_is_expected_is_hidden():
+    assert secrets("kafka", {"SASLAuth": "bare-S3CRET-password"}) == {"bare-S3CRET-password"}
+    assert secrets("zenoss", {"severity_map": "Critical"}) == set()

@@ -67,7 +67,7 @@ def test_choices_are_the_values_kapacitor_parses():
     assert servicetests.check_options(handler("mqtt"), {"topic": "t", "qos": "AT-LEAST-ONCE"})["qos"] == "at-least-once"
     assert servicetests.check_options(handler("telegram"), {"parse_mode": "markdown"})["parse-mode"] == "Markdown"
     with pytest.raises(values.InputError, match=r"options.qos: 'exactly-once' is not allowed; expected one of: "
-                                           r"'at-most-once', 'at-least-once', 'exactly-one'"):
+                                                r"'at-most-once', 'at-least-once', 'exactly-one'"):
         servicetests.check_options(handler("mqtt"), {"topic": "t", "qos": "exactly-once"})
     with pytest.raises(values.InputError, match="options.level: 'severe' is not allowed"):
         servicetests.check_options(handler("slack"), {"level": "severe"})

@@ -5,18 +5,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import json
 
 import pytest
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
-from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main, warnings_of
 
 
 @pytest.fixture
@@ -108,3 +106,13 @@ def test_unknown_options_warn(capsys, monkeypatch, kapacitor):
     result = run_module(capsys, monkeypatch, kapacitor, {"handler": "telegram"})
     assert "brand_new" not in result["endpoints"][0]["config"]
     assert "left out: telegram (brand-new)" in json.dumps(result["warnings"])
+
+
+def test_elements_the_api_cannot_address_are_skipped_with_the_reason(capsys, monkeypatch, kapacitor):
+    kapacitor.sections["slack"].append(dict(kapacitor.sections["slack"][0], workspace="prod.eu"))
+    result = run_module(capsys, monkeypatch, kapacitor, {"handler": "slack"})
+    assert result["rc"] == 0
+    assert [e["name"] for e in result["endpoints"]] == [""]
+    assert result["skipped"] == [{"handler": "slack", "name": "prod.eu", "reason": result["skipped"][0]["reason"]}]
+    assert "cannot update an element whose name has characters" in result["skipped"][0]["reason"]
+    assert any("slack/prod.eu" in w for w in warnings_of(result))
