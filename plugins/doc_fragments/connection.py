@@ -98,7 +98,7 @@ options:
       - Base URL of Chronograf (1.8.1 or newer), such as V(http://chronograf:8888). A path in it is Chronograf's
         C(--basepath) (V(https://example.com/chronograf)); a trailing C(/chronograf/v1) is left out.
       - For the Kapacitor modules, Kapacitor is then reached through Chronograf's Kapacitor proxy instead of
-        O(kapacitor_url), with the same requests and the same answers.
+        C(kapacitor_url), with the same requests and the same answers.
       - Credentials written into the URL are refused.
       - If not set, the environment variable E(CHRONOGRAF_URL) is used; an empty variable counts as unset.
     type: str

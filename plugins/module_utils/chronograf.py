@@ -87,7 +87,7 @@ def load_private_key(path):
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as exc:
         raise ChronografError("chronograf_private_key: %s is not an unencrypted PEM private key (chronoctl gen-keypair"
-                              " writes one): %s" % (path, str(exc).split("\n")[0][:200]), kind="auth")
+                              " writes one): %s" % (path, str(exc).split("\n", maxsplit=1)[0][:200]), kind="auth")
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ChronografError("chronograf_private_key: %s is not an RSA private key; Chronograf's superadmin token is"
                               " an RSA signature" % path, kind="auth")

@@ -137,7 +137,7 @@ def check_connection(params, given=None):
     proxied = through_chronograf(params, given)
     for name in ("kapacitor_url", "chronograf_url"):
         if redaction.url_secrets(params.get(name)):
-            prefix = name.split("_")[0]
+            prefix = name.split("_", maxsplit=1)[0]
             raise InputError("%s: credentials in the URL (user:password@host) are not used; give them as"
                              " %s_username and %s_password instead" % (name, prefix, prefix))
     if proxied:
