@@ -397,7 +397,8 @@ def find_kapacitor(connections, wanted, source_id, path):
                                   "GET", path, 200, None, "not_found")
         return chosen[0]
     wanted = str(wanted)
-    chosen = [c for c in connections if str(c.get("id")) == wanted] or [c for c in connections if c.get("name") == wanted]
+    chosen = [c for c in connections if str(c.get("id")) == wanted]
+    chosen = chosen or [c for c in connections if c.get("name") == wanted]
     if not chosen:
         raise ChronografError("Chronograf source %s has no Kapacitor connection named or numbered %r (connections: %s)"
                               % (source_id, wanted, listed()), "GET", path, 200, None, "not_found")
@@ -472,8 +473,9 @@ class ChronografProxyClient(KapacitorClient):
         try:
             return json.loads(text)
         except ValueError:
-            raise KapacitorError("%s: the answer is not JSON: is the URL of Chronograf's Kapacitor connection the URL of"
-                                 " a Kapacitor server?" % where, method, full_path, status, None, "invalid_response")
+            raise KapacitorError("%s: the answer is not JSON: is the URL of Chronograf's Kapacitor connection the"
+                                 " URL of a Kapacitor server?" % where, method, full_path, status, None,
+                                 "invalid_response")
 
     @staticmethod
     def _chronografs_own(status, headers, text):

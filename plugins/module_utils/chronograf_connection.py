@@ -52,8 +52,8 @@ def check_input(params):
                          " stores values its proxy cannot use (localhost:9092, ftp://...) and every request through"
                          " them then fails with 502")
     if redaction.url_secrets(url):
-        raise InputError("url: credentials in the URL (user:password@host) are not sent by Chronograf's proxy; give them"
-                         " as username and password instead")
+        raise InputError("url: credentials in the URL (user:password@host) are not sent by Chronograf's proxy; give"
+                         " them as username and password instead")
 
 
 def shown(record, basepath):

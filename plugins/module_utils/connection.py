@@ -109,7 +109,8 @@ def merge_kwargs(spec, argument_spec, mutually_exclusive, required_together, req
 def connection_secrets(raw_params):
     """Secrets among the raw connection arguments that the argument spec does not mark no_log:
     credentials written into kapacitor_url or chronograf_url."""
-    return redaction.url_secrets(raw_params.get("kapacitor_url")) + redaction.url_secrets(raw_params.get("chronograf_url"))
+    return redaction.url_secrets(raw_params.get("kapacitor_url")) + \
+        redaction.url_secrets(raw_params.get("chronograf_url"))
 
 
 def through_chronograf(params, given=None):
@@ -149,7 +150,8 @@ def check_connection(params, given=None):
     else:
         unused = [name for name in PROXY_OPTIONS if params.get(name) and name in given]
         if unused:
-            raise InputError("%s: only used with chronograf_url (Kapacitor through Chronograf's proxy)" % ", ".join(unused))
+            raise InputError("%s: only used with chronograf_url (Kapacitor through Chronograf's proxy)"
+                             % ", ".join(unused))
     if params.get("timeout") is not None and params["timeout"] <= 0:
         raise InputError("timeout: expected a positive number of seconds, got %s" % params["timeout"])
 

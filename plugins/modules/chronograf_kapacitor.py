@@ -35,7 +35,8 @@ options:
   url:
     description:
       - URL of the Kapacitor as Chronograf reaches it, V(http://) or V(https://) with a host, such as
-        V(http://kapacitor:9092). Checked before any request, since Chronograf itself stores values its proxy cannot use.
+        V(http://kapacitor:9092). Checked before any request, since Chronograf itself stores values its proxy cannot
+        use.
       - Required with O(state=present).
     type: str
   username:

@@ -223,7 +223,8 @@ def test_chronograf_password_of_a_kapacitor_module(capsys, monkeypatch, logs):
     assert_nowhere([CHRONOGRAF_PASSWORD, "smtp-S3CRET-pw"], logs, out)
     # Refused before any request: the secrets are still masked.
     out = run_main(capsys, kapacitor_alert_endpoint, dict(
-        handler="smtp", config={"password": "smtp-S3CRET-pw"}, chronograf_url="http://ops:url-S3CRET-cg@chronograf:8888",
+        handler="smtp", config={"password": "smtp-S3CRET-pw"},
+        chronograf_url="http://ops:url-S3CRET-cg@chronograf:8888",
         chronograf_username="ops", chronograf_password=CHRONOGRAF_PASSWORD, kapacitor_token=TOKEN))
     assert out["failed"]
     assert_nowhere([CHRONOGRAF_PASSWORD, "smtp-S3CRET-pw", "url-S3CRET-cg", TOKEN], logs, out)
