@@ -27,13 +27,12 @@ __metaclass__ = type
 import base64
 import json
 import re
-import ssl
 import time
 
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ansible.module_utils.urls import Request, make_context
+from ansible.module_utils.urls import Request
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import client
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
@@ -258,19 +257,10 @@ class ChronografClient:
         self.answers += 1
         return status, answer_headers, text
 
-    def _tls_context(self, method, path):
-        """One TLS context for every request (see KapacitorClient._tls_context)."""
-        if self._context is None:
-            if self.base_url.startswith("http:"):
-                self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-                return self._context
-            try:
-                self._context = make_context(**self._tls)
-            except (OSError, ssl.SSLError) as exc:
-                raise ChronografError("%s %s: cannot set up TLS for Chronograf at %s: ca_path, client_cert or"
-                                      " client_key cannot be loaded (%s)" % (method, path, self.host, exc),
-                                      method, path, None, None, "tls")
-        return self._context
+    # One TLS context for every request, as KapacitorClient builds it.
+    error_class = ChronografError
+    server_label = "Chronograf at "
+    _tls_context = KapacitorClient._tls_context
 
     def _transport_error(self, method, path, reason):
         error = client.transport_error(method, path, reason, self.host, self.timeout, server="Chronograf",

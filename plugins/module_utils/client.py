@@ -131,6 +131,10 @@ def _is_dropped(exc):
 class KapacitorClient:
     """One Kapacitor server. Paths are relative to /kapacitor/v1."""
 
+    # Named in messages about the TLS setup (the Chronograf client shares it).
+    error_class = KapacitorError
+    server_label = ""
+
     def __init__(self, url, username=None, password=None, token=None, timeout=10, validate_certs=True,
                  ca_path=None, client_cert=None, client_key=None, use_proxy=True, sleep=time.sleep,
                  request_factory=Request):
@@ -255,9 +259,9 @@ class KapacitorClient:
             try:
                 self._context = make_context(**self._tls)
             except (OSError, ssl.SSLError) as exc:
-                raise KapacitorError("%s %s: cannot set up TLS for %s: ca_path, client_cert or client_key cannot be"
-                                     " loaded (%s)" % (method, full_path, self.host, _short(exc)),
-                                     method, full_path, None, None, "tls")
+                raise self.error_class("%s %s: cannot set up TLS for %s%s: ca_path, client_cert or client_key cannot"
+                                       " be loaded (%s)" % (method, full_path, self.server_label, self.host, _short(exc)),
+                                       method, full_path, None, None, "tls")
         return self._context
 
     def _looks_like_kapacitor(self, error):

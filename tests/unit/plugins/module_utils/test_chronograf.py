@@ -358,3 +358,11 @@ def test_an_option_of_the_task_wins_over_the_environment(given, env, proxied):
     values = params(**dict(env, **given))
     connection.check_connection(values, set(given))
     assert connection.through_chronograf(values, set(given)) is proxied
+
+
+def test_a_ca_file_that_cannot_be_loaded_is_named_as_chronografs(tmp_path):
+    c, req = make([], url="https://chronograf:8888", ca_path=str(tmp_path / "missing-ca.pem"))
+    with pytest.raises(chronograf.ChronografError) as info:
+        c.sources()
+    assert "cannot set up TLS for Chronograf at chronograf:8888" in info.value.message
+    assert info.value.kind == "chronograf_tls" and not req.calls
