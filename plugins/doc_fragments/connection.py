@@ -20,8 +20,10 @@ options:
       - Credentials written into the URL (C(http://user:password@host)) are refused; give them as O(kapacitor_username)
         and O(kapacitor_password).
       - If not set, the environment variable E(KAPACITOR_URL) is used; an empty variable counts as unset.
+      - Mutually exclusive with O(chronograf_url). When neither is given, V(http://localhost:9092). An option given in
+        the task wins over the other one set in the environment; both given in the task, or both in the environment,
+        are refused.
     type: str
-    default: http://localhost:9092
   kapacitor_username:
     description:
       - User name for HTTP basic authentication, when Kapacitor runs with C([http] auth-enabled = true).
@@ -72,6 +74,58 @@ options:
       - Use the proxy named in the E(http_proxy), E(https_proxy) and E(no_proxy) environment variables.
     type: bool
     default: true
+  chronograf_source:
+    description:
+      - With O(chronograf_url), the Chronograf source (InfluxDB connection) whose Kapacitor connection is used, by id
+        (V(1)) or by name. Without it, the default source.
+    type: str
+  chronograf_kapacitor:
+    description:
+      - With O(chronograf_url), the Kapacitor connection of the source to go through, by name or by id (as
+        M(tickstack.kapacitor.chronograf_kapacitor) creates it). Without it, the active connection of the source.
+      - Two connections with that name are refused; give the id then.
+      - Through Chronograf, O(kapacitor_username), O(kapacitor_password) and O(kapacitor_token) are refused, since Chronograf
+        removes the C(Authorization) header and sends the credentials stored with the connection.
+      - O(validate_certs), O(ca_path), O(client_cert), O(client_key), O(timeout) and O(use_proxy) then apply to
+        Chronograf.
+    type: str
+"""
+
+    CHRONOGRAF = r"""
+options:
+  chronograf_url:
+    description:
+      - Base URL of Chronograf (1.8.1 or newer), such as V(http://chronograf:8888). A path in it is Chronograf's
+        C(--basepath) (V(https://example.com/chronograf)); a trailing C(/chronograf/v1) is left out.
+      - For the Kapacitor modules, Kapacitor is then reached through Chronograf's Kapacitor proxy instead of
+        C(kapacitor_url), with the same requests and the same answers.
+      - Credentials written into the URL are refused.
+      - If not set, the environment variable E(CHRONOGRAF_URL) is used; an empty variable counts as unset.
+    type: str
+  chronograf_username:
+    description:
+      - User name for HTTP basic authentication, when Chronograf runs with C(--htpasswd).
+      - If not set, the environment variable E(CHRONOGRAF_USERNAME) is used; an empty variable counts as unset.
+      - Requires O(chronograf_password). Mutually exclusive with O(chronograf_private_key).
+    type: str
+  chronograf_password:
+    description:
+      - Password of O(chronograf_username).
+      - If not set, the environment variable E(CHRONOGRAF_PASSWORD) is used; an empty variable counts as unset.
+    type: str
+  chronograf_private_key:
+    description:
+      - PEM file of the RSA private key whose public half Chronograf was started with (C(--pub-key-file), as C(chronoctl
+        gen-keypair) writes them), for Chronograf's superadmin token (Chronograf with OAuth). The module signs
+        Chronograf's current nonce with it, and signs a fresh one when Chronograf rotated it.
+      - Needs the C(cryptography) Python package where the module runs; ansible-core brings it on the controller, so
+        delegate the task to C(localhost) where a managed host lacks it.
+      - If not set, the environment variable E(CHRONOGRAF_PRIVATE_KEY) is used; an empty variable counts as unset.
+    type: path
+  chronograf_basepath:
+    description:
+      - Chronograf's C(--basepath), such as V(/chronograf), when it is not the path of O(chronograf_url).
+    type: str
 """
 
     ATTRIBUTES = r"""
@@ -85,4 +139,17 @@ attributes:
     support: full
     membership:
       - tickstack.kapacitor.kapacitor
+"""
+
+    CHRONOGRAF_ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  action_group:
+    description: Use C(group/tickstack.kapacitor.chronograf) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - tickstack.kapacitor.chronograf
 """

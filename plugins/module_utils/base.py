@@ -18,6 +18,10 @@ KapacitorModule is AnsibleModule plus:
     fields everywhere (method, path, status, Kapacitor's message), reporting changed=true
     whenever a write reached Kapacitor before the failure;
   - the client, built once from the connection options.
+
+The connection options are a parameter: connection.py's (Kapacitor, directly or through
+Chronograf's proxy) by default; the chronograf_kapacitor module passes chronograf.py's
+CHRONOGRAF_CONNECTION, the options of Chronograf alone.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -48,17 +52,23 @@ class KapacitorModule(AnsibleModule):
     unchecked input of any shape and must not fail on it.
     """
 
-    def __init__(self, argument_spec, secrets_in=None, **kwargs):
+    def __init__(self, argument_spec, secrets_in=None, connection_options=connection, **kwargs):
+        """connection_options: what provides module_kwargs(), connection_secrets(), check_connection()
+        and client_from_module() (connection.py, or an object with the same functions)."""
         # Set before AnsibleModule.__init__, which calls _load_params().
         self._secrets_in = secrets_in
+        self._connection = connection_options
         self._client = None
-        super(KapacitorModule, self).__init__(**connection.module_kwargs(argument_spec, **kwargs))
+        # The options set in the task itself, before fallbacks to the environment are applied.
+        self.given = set()
+        super(KapacitorModule, self).__init__(**connection_options.module_kwargs(argument_spec, **kwargs))
 
     def _load_params(self):
         super(KapacitorModule, self)._load_params()
         raw = self.params if isinstance(self.params, dict) else {}
+        self.given = set(k for k, v in raw.items() if v is not None and not str(k).startswith("_ansible"))
         try:
-            found = connection.connection_secrets(raw)
+            found = self._connection.connection_secrets(raw)
             if self._secrets_in is not None:
                 found += list(self._secrets_in(raw))
         except Exception:  # pylint: disable=broad-except
@@ -72,14 +82,14 @@ class KapacitorModule(AnsibleModule):
 
     @property
     def client(self):
-        """The Kapacitor client of this run, built on first use."""
+        """The client of this run (Kapacitor's, or Chronograf's for chronograf_kapacitor), built on first use."""
         if self._client is None:
-            connection.check_connection(self.params)
-            self._client = connection.client_from_module(self)
+            self._connection.check_connection(self.params, self.given)
+            self._client = self._connection.client_from_module(self)
         return self._client
 
     def wrote(self):
-        """Whether any write of this run reached Kapacitor."""
+        """Whether any write of this run reached Kapacitor (or Chronograf)."""
         return self._client is not None and self._client.writes > 0
 
     def run(self, work, what=None):

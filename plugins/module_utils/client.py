@@ -131,6 +131,10 @@ def _is_dropped(exc):
 class KapacitorClient:
     """One Kapacitor server. Paths are relative to /kapacitor/v1."""
 
+    # Named in messages about the TLS setup (the Chronograf client shares it).
+    error_class = KapacitorError
+    server_label = ""
+
     def __init__(self, url, username=None, password=None, token=None, timeout=10, validate_certs=True,
                  ca_path=None, client_cert=None, client_key=None, use_proxy=True, sleep=time.sleep,
                  request_factory=Request):
@@ -221,23 +225,14 @@ class KapacitorClient:
             self._note_version(response)
             self.answers += 1
         except HTTPError as exc:
-            try:
-                err_body = exc.read().decode("utf-8", "replace")
-            except Exception:  # pylint: disable=broad-except
-                err_body = ""
-            kmsg = redaction.scrub(_kapacitor_message(err_body))
+            err_body = read_error_body(exc)
             if not self._looks_like_kapacitor(exc):
                 raise KapacitorError("%s: HTTP %s: this does not look like Kapacitor's API at %s (no X-Kapacitor-Version"
                                      " header in the answer): check kapacitor_url" % (where, exc.code, self.base_url),
-                                     method, full_path, exc.code, kmsg, "not_kapacitor")
+                                     method, full_path, exc.code, redaction.scrub(_kapacitor_message(err_body)),
+                                     "not_kapacitor")
             self.answers += 1
-            hint = _hint_for_status(method, exc.code, full_path, kmsg)
-            parts = ["%s: HTTP %s" % (where, exc.code)]
-            if kmsg:
-                parts.append(kmsg)
-            if hint:
-                parts.append(hint)
-            raise KapacitorError(": ".join(parts), method, full_path, exc.code, kmsg, "http")
+            raise kapacitor_http_error(method, full_path, exc.code, err_body)
         except URLError as exc:
             raise self._transport_error(method, full_path, exc.reason)
         except Exception as exc:  # pylint: disable=broad-except
@@ -264,9 +259,9 @@ class KapacitorClient:
             try:
                 self._context = make_context(**self._tls)
             except (OSError, ssl.SSLError) as exc:
-                raise KapacitorError("%s %s: cannot set up TLS for %s: ca_path, client_cert or client_key cannot be"
-                                     " loaded (%s)" % (method, full_path, self.host, _short(exc)),
-                                     method, full_path, None, None, "tls")
+                raise self.error_class("%s %s: cannot set up TLS for %s%s: ca_path, client_cert or client_key cannot"
+                                       " be loaded (%s)" % (method, full_path, self.server_label, self.host, _short(exc)),
+                                       method, full_path, None, None, "tls")
         return self._context
 
     def _looks_like_kapacitor(self, error):
@@ -288,28 +283,54 @@ class KapacitorClient:
             self.kapacitor_version = version
 
     def _transport_error(self, method, full_path, reason):
-        where = "%s %s" % (method, full_path)
-        if isinstance(reason, ConnectionRefusedError):
-            return KapacitorError("%s: connection refused by %s: is Kapacitor running and is kapacitor_url right?"
-                                  % (where, self.host), method, full_path, None, None, "connection")
-        if _is_timeout(reason) or "timed out" in str(reason):
-            return KapacitorError("%s: no answer from %s within %s seconds (timeout): raise timeout or check the network"
-                                  % (where, self.host, self.timeout), method, full_path, None, None, "timeout")
-        if _is_tls(reason) or "certificate" in str(reason).lower() or "ssl" in type(reason).__name__.lower():
-            return KapacitorError("%s: TLS failure talking to %s (%s): set ca_path to the CA that signed Kapacitor's"
-                                  " certificate, or validate_certs=false for a test server"
-                                  % (where, self.host, _short(reason)), method, full_path, None, None, "tls")
-        if _is_dropped(reason):
-            return KapacitorError("%s: %s closed the connection without an answer (%s)"
-                                  % (where, self.host, type(reason).__name__), method, full_path, None, None, "dropped")
-        if isinstance(reason, socket.gaierror):
-            return KapacitorError("%s: cannot resolve the host of %s: check kapacitor_url" % (where, self.host),
-                                  method, full_path, None, None, "connection")
-        if isinstance(reason, OSError):
-            return KapacitorError("%s: cannot connect to %s: %s" % (where, self.host, _short(reason)),
-                                  method, full_path, None, None, "connection")
-        return KapacitorError("%s: request to %s failed: %s" % (where, self.host, _short(reason)),
-                              method, full_path, None, None, "connection")
+        return transport_error(method, full_path, reason, self.host, self.timeout)
+
+
+def read_error_body(error):
+    """The text of an error answer ("" when it cannot be read)."""
+    try:
+        return error.read().decode("utf-8", "replace")
+    except Exception:  # pylint: disable=broad-except
+        return ""
+
+
+def kapacitor_http_error(method, full_path, status, body):
+    """The KapacitorError of an error answer from Kapacitor: status, Kapacitor's message and a hint."""
+    kmsg = redaction.scrub(_kapacitor_message(body))
+    hint = _hint_for_status(method, status, full_path, kmsg)
+    parts = ["%s %s: HTTP %s" % (method, full_path, status)]
+    if kmsg:
+        parts.append(kmsg)
+    if hint:
+        parts.append(hint)
+    return KapacitorError(": ".join(parts), method, full_path, status, kmsg, "http")
+
+
+def transport_error(method, full_path, reason, host, timeout, server="Kapacitor", option="kapacitor_url",
+                    error_class=KapacitorError):
+    """The error of a request that got no answer from host (server names what runs there)."""
+    where = "%s %s" % (method, full_path)
+    if isinstance(reason, ConnectionRefusedError):
+        return error_class("%s: connection refused by %s: is %s running and is %s right?"
+                           % (where, host, server, option), method, full_path, None, None, "connection")
+    if _is_timeout(reason) or "timed out" in str(reason):
+        return error_class("%s: no answer from %s within %s seconds (timeout): raise timeout or check the network"
+                           % (where, host, timeout), method, full_path, None, None, "timeout")
+    if _is_tls(reason) or "certificate" in str(reason).lower() or "ssl" in type(reason).__name__.lower():
+        return error_class("%s: TLS failure talking to %s (%s): set ca_path to the CA that signed %s's"
+                           " certificate, or validate_certs=false for a test server"
+                           % (where, host, _short(reason), server), method, full_path, None, None, "tls")
+    if _is_dropped(reason):
+        return error_class("%s: %s closed the connection without an answer (%s)"
+                           % (where, host, type(reason).__name__), method, full_path, None, None, "dropped")
+    if isinstance(reason, socket.gaierror):
+        return error_class("%s: cannot resolve the host of %s: check %s" % (where, host, option),
+                           method, full_path, None, None, "connection")
+    if isinstance(reason, OSError):
+        return error_class("%s: cannot connect to %s: %s" % (where, host, _short(reason)),
+                           method, full_path, None, None, "connection")
+    return error_class("%s: request to %s failed: %s" % (where, host, _short(reason)),
+                       method, full_path, None, None, "connection")
 
 
 def _short(exc):

@@ -122,6 +122,7 @@ options:
     default: when_unset
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
+  - tickstack.kapacitor.connection.CHRONOGRAF
   - tickstack.kapacitor.connection.ATTRIBUTES
 attributes:
   check_mode:

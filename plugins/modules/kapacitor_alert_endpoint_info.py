@@ -57,6 +57,7 @@ options:
     default: true
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
+  - tickstack.kapacitor.connection.CHRONOGRAF
   - tickstack.kapacitor.connection.ATTRIBUTES
 attributes:
   check_mode:

@@ -93,6 +93,7 @@ options:
     elements: str
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
+  - tickstack.kapacitor.connection.CHRONOGRAF
   - tickstack.kapacitor.connection.ATTRIBUTES
 attributes:
   check_mode:

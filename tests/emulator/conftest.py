@@ -12,22 +12,33 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+from harness import ChronografEmulator, Emulator  # noqa: E402 pylint: disable=wrong-import-position
 from make_certs import make_certs  # noqa: E402 pylint: disable=wrong-import-position
 
 
-@pytest.fixture
-def start_emulator():
-    """Start emulators (keyword arguments as harness.Emulator takes them); all are stopped afterwards."""
+def emulators(emulator_class):
+    """Yield a function that starts emulators of emulator_class; stop them all afterwards."""
     started = []
 
     def start(**kwargs):
-        emulator = Emulator(**kwargs).start()
+        emulator = emulator_class(**kwargs).start()
         started.append(emulator)
         return emulator
     yield start
     for emulator in started:
         emulator.stop()
+
+
+@pytest.fixture
+def start_emulator():
+    """Start emulators (keyword arguments as harness.Emulator takes them); all are stopped afterwards."""
+    yield from emulators(Emulator)
+
+
+@pytest.fixture
+def start_chronograf():
+    """Start Chronograf emulators (keyword arguments as harness.ChronografEmulator takes them)."""
+    yield from emulators(ChronografEmulator)
 
 
 @pytest.fixture

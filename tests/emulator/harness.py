@@ -26,6 +26,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EMULATOR = os.path.join(HERE, 'kapacitor_emulator.py')
+CHRONOGRAF_EMULATOR = os.path.join(HERE, 'chronograf_emulator.py')
 
 
 def toml_value(value):
@@ -107,10 +108,11 @@ class Emulator:
         self.stderr_path = None
 
     # -- process
-    def start(self, timeout=15):
-        self.workdir = tempfile.mkdtemp(prefix='kapacitor-emulator-')
-        args = [sys.executable, EMULATOR, '--listen', '127.0.0.1:%d' % self.port,
-                '--port-file', os.path.join(self.workdir, 'port')]
+    program = EMULATOR
+
+    def config_arguments(self):
+        """The flags for the configuration file (written into self.workdir) and TLS."""
+        args = []
         if self.config is not None:
             path = os.path.join(self.workdir, 'kapacitor.conf')
             with open(path, 'w', encoding='utf-8') as handle:
@@ -118,6 +120,12 @@ class Emulator:
             args += ['--config', path]
         if self.tls:
             args += ['--tls-cert', self.tls[0], '--tls-key', self.tls[1]]
+        return args
+
+    def start(self, timeout=15):
+        self.workdir = tempfile.mkdtemp(prefix='kapacitor-emulator-')
+        args = [sys.executable, self.program, '--listen', '127.0.0.1:%d' % self.port,
+                '--port-file', os.path.join(self.workdir, 'port')] + self.config_arguments()
         if self.controls:
             args.append('--test-controls')
         if self.state_file:
@@ -215,3 +223,24 @@ class Emulator:
 
     def reset(self):
         self.request('POST', '/_emulator/reset')
+
+
+class ChronografEmulator(Emulator):
+    """A Chronograf emulator in its own process on a free port.
+
+    config: a dict written as the --config JSON file (sources, kapacitors), or None for one default source.
+    extra_args: further flags, e.g. ['--htpasswd', path] or ['--pub-key', path, '--basepath', '/chronograf'].
+    """
+
+    program = CHRONOGRAF_EMULATOR
+
+    def config_arguments(self):
+        if self.config is None:
+            return []
+        path = os.path.join(self.workdir, 'chronograf.json')
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(self.config, handle)
+        return ['--config', path]
+
+    def requests(self, kapacitor_only=False):
+        return Emulator.requests(self, kapacitor_only)

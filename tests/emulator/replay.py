@@ -21,6 +21,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Emulator  # noqa: E402 pylint: disable=wrong-import-position
+import replay_chronograf  # noqa: E402 pylint: disable=wrong-import-position
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -209,6 +210,11 @@ def main():
         ok, bad = replay_service_tests(json.load(handle))
     passed += ok
     failures += bad
+    ok, bad, not_replayed = replay_chronograf.replay_all()  # fixtures/chronograf.json on the Chronograf emulator
+    passed += ok
+    failures += bad
+    for line in not_replayed:
+        print('NOT REPLAYED ' + line)
     for line in failures:
         print('FAIL ' + line)
     print('%d passed, %d failed' % (passed, len(failures)))

@@ -4,8 +4,10 @@
 
 Starts the emulator, configures the endpoints of examples/alert_endpoints.yml (Slack with two
 workspaces, SMTP, PagerDuty v2, Telegram, Kafka, Zenoss) and shows the changes, runs again to show
-that nothing changes, sends a test alert, exports the endpoints to a vars file, and stops the
-emulator. Exits non-zero, with the output of the failing step, as soon as a step misbehaves.
+that nothing changes, sends a test alert, exports the endpoints to a vars file; then starts the
+Chronograf emulator, connects the Kapacitor emulator to it and configures two endpoints through
+Chronograf's Kapacitor proxy, twice (the second run changes nothing), and stops the emulators.
+Exits non-zero, with the output of the failing step, as soon as a step misbehaves.
 
 The Makefile runs it with the collection staged on ANSIBLE_COLLECTIONS_PATH and the venv's
 ansible-playbook first on PATH.
@@ -24,6 +26,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR = os.path.join(ROOT, "tests", "emulator", "kapacitor_emulator.py")
+CHRONOGRAF_EMULATOR = os.path.join(ROOT, "tests", "emulator", "chronograf_emulator.py")
 EXAMPLE = os.path.join(ROOT, "examples", "alert_endpoints.yml")
 HOST = "kapacitor-demo"
 BOLD, GREEN, RED, RESET = ("\033[1m", "\033[32m", "\033[31m", "\033[0m") if sys.stdout.isatty() else ("", "", "", "")
@@ -45,11 +48,11 @@ def indent(text):
     return "\n".join("    " + line if line else "" for line in text.rstrip("\n").split("\n"))
 
 
-def start_emulator(workdir):
-    port_file = os.path.join(workdir, "port")
-    log = open(os.path.join(workdir, "emulator.log"), "wb")  # pylint: disable=consider-using-with
+def start_emulator(workdir, program=EMULATOR, name="emulator"):
+    port_file = os.path.join(workdir, name + ".port")
+    log = open(os.path.join(workdir, name + ".log"), "wb")  # pylint: disable=consider-using-with
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, EMULATOR, "--listen", "127.0.0.1:0", "--port-file", port_file],
+        [sys.executable, program, "--listen", "127.0.0.1:0", "--port-file", port_file],
         stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 15
@@ -92,21 +95,22 @@ def playbook(workdir, name, *args, show=True):
     if show:
         print(indent(_without_recap(output)))
     counts = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", match.group(1))}
-    counts["items"] = _changed_items(plain)
+    counts["changed_tasks"] = _changed_tasks(plain)
+    # The endpoints a --diff run shows as changed, as handler or handler/name.
+    counts["diffed"] = sorted(set(re.findall(r"^\+\+\+ after: (\S+)$", plain, re.M)))
     return counts
 
 
-def _changed_items(plain):
-    """The endpoints each task reported changed, by the name of the task."""
-    items, task = {}, None
+def _changed_tasks(plain):
+    """The names of the tasks that reported changed."""
+    tasks, task = [], None
     for line in plain.split("\n"):
         banner = re.match(r"^(?:TASK|RUNNING HANDLER) \[[^:]*: (.*?)\] \**$", line)
         if banner:
             task = banner.group(1)
-        item = re.match(r"^changed: \[%s\] => \(item=(.*)\)$" % re.escape(HOST), line)
-        if item and task:
-            items.setdefault(task, []).append(item.group(1))
-    return items
+        if task and re.match(r"^changed: \[%s\]" % re.escape(HOST), line) and task not in tasks:
+            tasks.append(task)
+    return tasks
 
 
 def _without_recap(output):
@@ -148,11 +152,14 @@ def run(workdir):
                     "      ansible_python_interpreter: %s\n      kapacitor_url: %s\n" % (HOST, sys.executable, url))
 
         say("First run: configure the endpoints of examples/alert_endpoints.yml (--diff; secrets masked)")
-        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "--diff")
-        written = counts["items"].get("Apply each alert endpoint that differs", [])
-        tested = counts["items"].get("Send a test alert", [])
-        if len(written) != 7 or sorted(tested) != sorted(written):
-            raise DemoError("expected 7 endpoints written and a test alert through each; got %s written, %s tested" % (written, tested))
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "-e",
+                          "kapacitor_alert_endpoints_test_alerts=changed", "--diff")
+        written = counts["diffed"]
+        tasks = counts["changed_tasks"]
+        expected = ["Converge the alert endpoints", "Send a test alert through the endpoints that changed"]
+        if len(written) != 7 or tasks != expected:
+            raise DemoError("expected 7 endpoints written, then test alerts through them; got %s written, tasks"
+                            " changed: %s" % (written, tasks))
         good("%d endpoints written, then a test alert through each: %s" % (len(written), ", ".join(written)))
 
         say("Second run, same vars: nothing may change")
@@ -164,8 +171,8 @@ def run(workdir):
         say("Send a test alert through the Slack workspace 'ops' (Chronograf's 'Send Test Alert')")
         endpoint = '{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "ops", "test_options": {"message": "Hello from make demo"}}]}'
         counts = playbook(workdir, "send_test_alerts", "-e", endpoint)
-        if counts["items"].get("Send a test alert") != ["slack/ops"]:
-            raise DemoError("expected one test alert through slack/ops, got %s" % counts["items"])
+        if counts["changed_tasks"] != ["Send the test alerts"]:
+            raise DemoError("expected the test alert through slack/ops, got changed tasks %s" % counts["changed_tasks"])
         good("Kapacitor accepted the test alert")
 
         say("Export the endpoints to a vars file (secrets are never exported)")
@@ -180,10 +187,53 @@ def run(workdir):
         if counts.get("changed") != 0:
             raise DemoError("applying the export to the same server reported changed=%s; it must be 0" % counts.get("changed"))
         good("applied back to the same server: changed=0")
+
+        through_chronograf(workdir, url)
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
         say("Emulator stopped")
+
+
+CHRONOGRAF_ENDPOINTS = """\
+kapacitor_chronograf_register: true
+kapacitor_alert_endpoints:
+  - handler: teams
+    config: {enabled: true, channel_url: "https://outlook.office.example/webhook/placeholder"}
+  - handler: slack
+    name: chronograf
+    config: {enabled: true, url: "https://hooks.slack.example/services/placeholder", channel: "#alerts"}
+"""
+
+
+def through_chronograf(workdir, kapacitor_url):
+    """Connect the Kapacitor emulator to a Chronograf emulator and configure it through Chronograf."""
+    say("Start the Chronograf emulator (tests/emulator/chronograf_emulator.py)")
+    chronograf, url = start_emulator(workdir, CHRONOGRAF_EMULATOR, "chronograf")
+    try:
+        good("listening on %s, answering Chronograf's API as Chronograf 1.11.4 does" % url)
+        vars_file = os.path.join(workdir, "chronograf.yml")
+        with open(vars_file, "w", encoding="utf-8") as f:
+            f.write("kapacitor_chronograf_url: %s\n" % url + CHRONOGRAF_ENDPOINTS)
+
+        say("Connect the Kapacitor emulator to Chronograf, then configure two endpoints through Chronograf's proxy")
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + vars_file, "--diff")
+        if counts.get("changed") != 2 or counts["diffed"] != ["slack/chronograf", "teams"]:
+            raise DemoError("expected the connection and two endpoints changed (changed=2), got changed=%s,"
+                            " endpoints %s" % (counts.get("changed"), counts["diffed"]))
+        good("Kapacitor (%s) connected to Chronograf as %r, and two endpoints written through its proxy"
+             % (kapacitor_url, HOST))
+
+        say("Second run through Chronograf, same vars: nothing may change")
+        counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + vars_file, show=False)
+        if counts.get("changed") != 0:
+            raise DemoError("the second run through Chronograf reported changed=%s; it must be 0"
+                            % counts.get("changed"))
+        good("ok=%d changed=0: idempotent through Chronograf too" % counts["ok"])
+    finally:
+        chronograf.terminate()
+        chronograf.wait(timeout=10)
+        say("Chronograf emulator stopped")
 
 
 def main():

@@ -9,6 +9,8 @@ import re
 
 import yaml
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
+
 COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 # Environment variables that the modules' connection options fall back to, and the credential
@@ -107,3 +109,46 @@ def test_collection_declares_no_execution_environment_dependencies():
     assert not os.path.exists(os.path.join(COLLECTION, "meta", "execution-environment.yml"))
     with open(os.path.join(COLLECTION, "galaxy.yml"), encoding="utf-8") as f:
         assert not yaml.safe_load(f).get("dependencies")
+
+
+# The Chronograf credential type: the environment variables of the chronograf_* options.
+CHRONOGRAF_ENV = {
+    "CHRONOGRAF_URL": "chronograf_url",
+    "CHRONOGRAF_USERNAME": "chronograf_username",
+    "CHRONOGRAF_PASSWORD": "chronograf_password",
+    "CHRONOGRAF_PRIVATE_KEY": "chronograf_private_key",
+}
+
+
+def test_chronograf_credential_type():
+    cred = load("chronograf_credential_type.yml")
+    assert cred["kind"] == "cloud" and cred["name"] == "Chronograf"
+    assert set(cred) == {"name", "description", "kind", "inputs", "injectors"}
+    fields = cred["inputs"]["fields"]
+    ids = [f["id"] for f in fields]
+    assert len(ids) == len(set(ids)) and set(ids) == set(CHRONOGRAF_ENV.values())
+    for field in fields:
+        assert set(field) <= FIELD_KEYS, field
+        assert field["type"] in FIELD_TYPES and field["label"]
+    assert {f["id"] for f in fields if f.get("secret")} == {"chronograf_password", "chronograf_private_key"}
+    assert next(f for f in fields if f["id"] == "chronograf_private_key").get("multiline") is True
+    assert cred["inputs"]["required"] == ["chronograf_url"]
+    env = cred["injectors"]["env"]
+    assert set(cred["injectors"]) == {"env", "file"}
+    assert set(env) == set(CHRONOGRAF_ENV)
+    for name, template in env.items():
+        used = set(re.findall(r"\b(chronograf_[a-z_]+)\b", template))
+        assert used == {CHRONOGRAF_ENV[name]}, (name, template)
+
+
+def test_chronograf_credential_type_gives_the_key_as_a_file():
+    cred = load("chronograf_credential_type.yml")
+    assert cred["injectors"]["file"] == {"template.private_key": "{{ chronograf_private_key | default('') }}"}
+    # Without a key the variable is empty (unset for the modules), not an empty file's path.
+    assert re.match(r"^\{% if chronograf_private_key \| default\(''\) %\}\{\{ tower\.filename\.private_key \}\}"
+                    r"\{% endif %\}$", cred["injectors"]["env"]["CHRONOGRAF_PRIVATE_KEY"])
+
+
+def test_chronograf_credential_type_matches_the_modules_fallbacks():
+    for name, option in CHRONOGRAF_ENV.items():
+        assert CONNECTION_ARGUMENT_SPEC[option]["fallback"][1] == [name]

@@ -7,7 +7,7 @@ set -eu -o pipefail
 python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/tickstack/kapacitor
 work=$(mktemp -d)
-trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$(cat "$work/pid" 2>/dev/null)" "$(cat "$work/chronograf.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 "$python" "$collection/tests/emulator/kapacitor_emulator.py" --listen 127.0.0.1:0 \
   --port-file "$work/port" --test-controls > "$work/emulator.log" 2>&1 &
@@ -187,6 +187,27 @@ step "a misspelt handler is refused by the argument spec"
 if play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler": "slak", "name": "x"}]}'; then fail "the run did not fail"; fi
 grep -q 'slak' "$work/out" || fail "the error does not name the handler"
 expect_writes ""
+
+step "through Chronograf: the Kapacitor is connected first, then the same writes reach it through the proxy"
+"$python" "$collection/tests/emulator/chronograf_emulator.py" --listen 127.0.0.1:0 \
+  --port-file "$work/chronograf.port" --test-controls > "$work/chronograf.log" 2>&1 &
+echo $! > "$work/chronograf.pid"
+for _ in $(seq 100); do [[ -s $work/chronograf.port ]] && break; sleep 0.1; done
+chronograf=http://127.0.0.1:$(cat "$work/chronograf.port")
+"$python" requests.py "$url" reset
+clear_log
+through=(-e kapacitor_chronograf_url="$chronograf" -e kapacitor_chronograf_register=true)
+play configure_alert_endpoints -e @endpoints.yml "${through[@]}" || fail "the run failed"
+grep -q 'Connect the Kapacitor to Chronograf' "$work/out" || fail "the Kapacitor was not connected first"
+expect_writes "/kapacitor/v1/config/kafka /kapacitor/v1/config/slack /kapacitor/v1/config/smtp/ /kapacitor/v1/config/teams/ "
+"$python" requests.py "$chronograf" all | grep -qx "POST /chronograf/v1/sources/1/kapacitors" ||
+  fail "no connection was created in Chronograf"
+clear_log
+play configure_alert_endpoints -e @endpoints.yml "${through[@]}" || fail "the rerun failed"
+recap 0
+got=$("$python" requests.py "$url" all | tr '\n' ' ')
+[[ $got == "GET /kapacitor/v1/config " ]] || fail "expected one GET of every endpoint through Chronograf, got [$got]"
+clear_log
 
 step "the playbooks run on the group kapacitor, or on the group named by kapacitor_hosts"
 hosts_of() {

@@ -7,6 +7,9 @@
 #   emulator_start TLS_URL --config my.conf --tls-cert "$dir/server.pem" --tls-key "$dir/server-key.pem"
 #   emulator_make_cert "$dir"                      # throwaway ca.pem, server.pem, server-key.pem (127.0.0.1)
 #   emulator_token SECRET USERNAME                 # prints an HS256 JWT that Kapacitor accepts
+#   chronograf_start CHRONOGRAF_URL [--htpasswd F] [--pub-key F] [--basepath /p]   # a Chronograf emulator
+#   chronograf_make_keys "$dir"                    # chronograf-rsa (private) and chronograf-rsa.pub, as chronoctl
+#   chronograf_htpasswd FILE USER PASSWORD         # an htpasswd file with one {SHA} entry
 #   run_playbook "$out" -i inventory.ini play.yml  # ansible-playbook, its output appended to $out
 #   secrets_in vars/secrets.yml | scan_secrets "$out" "$ANSIBLE_LOG_PATH"   # fails on any leaked secret
 #
@@ -33,6 +36,7 @@ emulator_collection_root() {
 
 EMULATOR_ROOT=$(emulator_collection_root)
 EMULATOR_SCRIPT=$EMULATOR_ROOT/tests/emulator/kapacitor_emulator.py
+CHRONOGRAF_SCRIPT=$EMULATOR_ROOT/tests/emulator/chronograf_emulator.py
 
 emulator_stop_all() {
   local pid
@@ -45,21 +49,36 @@ emulator_stop_all() {
 trap emulator_stop_all EXIT
 
 emulator_start() {
-  local var=$1
+  local var=$1 scheme=http arg
   shift
-  local scheme=http arg n log port_file
   for arg in "$@"; do
     [[ $arg == --tls-cert ]] && scheme=https
   done
+  server_start "$EMULATOR_SCRIPT" "$var" "$scheme" "$@"
+}
+
+# chronograf_start VAR ARGS...: a Chronograf emulator with test controls; VAR gets its URL without
+# the basepath.
+chronograf_start() {
+  local var=$1
+  shift
+  server_start "$CHRONOGRAF_SCRIPT" "$var" http "$@"
+}
+
+# server_start SCRIPT VAR SCHEME ARGS...: starts an emulator on a free port, waits for it, and sets
+# (and exports) VAR to its URL.
+server_start() {
+  local script=$1 var=$2 scheme=$3 n log port_file
+  shift 3
   n=${#EMULATOR_PIDS[@]}
   port_file=$EMULATOR_WORK/port.$n
   log=$EMULATOR_WORK/emulator.$n.log
-  "$EMULATOR_PYTHON" "$EMULATOR_SCRIPT" --listen 127.0.0.1:0 --port-file "$port_file" --test-controls "$@" >"$log" 2>&1 &
+  "$EMULATOR_PYTHON" "$script" --listen 127.0.0.1:0 --port-file "$port_file" --test-controls "$@" >"$log" 2>&1 &
   EMULATOR_PIDS+=($!)
   for _ in $(seq 100); do
     [[ -s $port_file ]] && break
     if ! kill -0 "${EMULATOR_PIDS[$n]}" 2>/dev/null; then
-      echo "emulator_start: the emulator exited:" >&2
+      echo "emulator_start: $(basename "$script") exited:" >&2
       cat "$log" >&2
       return 1
     fi
@@ -72,6 +91,33 @@ emulator_start() {
   fi
   printf -v "$var" '%s://127.0.0.1:%s' "$scheme" "$(cat "$port_file")"
   export "${var?}"
+}
+
+chronograf_make_keys() {
+  mkdir -p "$1"
+  "$EMULATOR_PYTHON" - "$1" <<'PY'
+import os, sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+# Chronograf's odd public key: PKCS#1 in a block labelled PUBLIC KEY.
+public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.PKCS1)
+with open(os.path.join(sys.argv[1], "chronograf-rsa"), "wb") as handle:
+    handle.write(private)
+os.chmod(os.path.join(sys.argv[1], "chronograf-rsa"), 0o600)
+with open(os.path.join(sys.argv[1], "chronograf-rsa.pub"), "wb") as handle:
+    handle.write(public.replace(b"RSA PUBLIC KEY", b"PUBLIC KEY"))
+PY
+}
+
+chronograf_htpasswd() {
+  "$EMULATOR_PYTHON" - "$@" <<'PY'
+import base64, hashlib, sys
+with open(sys.argv[1], "w") as handle:
+    handle.write("%s:{SHA}%s\n" % (sys.argv[2], base64.b64encode(hashlib.sha1(sys.argv[3].encode()).digest()).decode()))
+PY
 }
 
 emulator_make_cert() {

@@ -123,6 +123,9 @@ def test_module_doc_lists_every_handler_and_option():
 
 def test_connection_doc_fragment_matches_the_argument_spec():
     documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    chronograf = yaml.safe_load(ModuleDocFragment.CHRONOGRAF)["options"]
+    assert not set(documented) & set(chronograf)
+    documented.update(chronograf)
     assert set(documented) == set(CONNECTION_ARGUMENT_SPEC)
     for name, spec in CONNECTION_ARGUMENT_SPEC.items():
         doc = documented[name]
@@ -133,12 +136,18 @@ def test_connection_doc_fragment_matches_the_argument_spec():
         for var in env:
             assert "E(%s)" % var in text, name
         assert bool(env) == ("If not set, the environment variable" in text), name
-    assert {n for n, s in CONNECTION_ARGUMENT_SPEC.items() if s.get("no_log")} == {"kapacitor_password", "kapacitor_token"}
+    assert {n for n, s in CONNECTION_ARGUMENT_SPEC.items() if s.get("no_log")} == {
+        "kapacitor_password", "kapacitor_token", "chronograf_password"}
+    # The default URL applies only when neither kapacitor_url nor chronograf_url is given.
+    assert "V(http://localhost:9092)" in " ".join(documented["kapacitor_url"]["description"])
 
 
-def test_every_module_is_in_the_action_group():
+def test_every_module_is_in_its_action_group():
     with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
-        group = yaml.safe_load(handle)["action_groups"]["kapacitor"]
+        groups = yaml.safe_load(handle)["action_groups"]
     modules = sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, "plugins", "modules"))
                      if f.endswith(".py") and not f.startswith("_"))
-    assert modules and sorted(group) == modules
+    # The groups never overlap: module_defaults of one would give the other options it does not take.
+    assert sorted(groups) == ["chronograf", "kapacitor"]
+    assert modules and sorted(groups["kapacitor"] + groups["chronograf"]) == modules
+    assert groups["chronograf"] == ["chronograf_kapacitor"]

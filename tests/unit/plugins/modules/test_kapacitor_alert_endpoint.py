@@ -131,4 +131,5 @@ def test_empty_env_variables_count_as_unset(capsys, monkeypatch):
     result = run_module(capsys, {"handler": "teams", "config": {"enabled": False}})
     assert not result.get("failed"), result.get("msg")
     assert seen["kapacitor_token"] is None and seen["kapacitor_username"] == "ops"
-    assert seen["kapacitor_url"] == "http://localhost:9092"
+    # An empty KAPACITOR_URL is unset: client_from_module then applies http://localhost:9092.
+    assert seen["kapacitor_url"] is None

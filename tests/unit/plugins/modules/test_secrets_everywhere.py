@@ -19,14 +19,17 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.chronograf import ChronografConnection
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.modules import chronograf_kapacitor
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoints
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_test_alert
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.test_chronograf_kapacitor import FakeChronograf
 
 PASSWORD = "conn-PASSW0RD-xq"
 TOKEN = "conn-T0KEN-zv"
@@ -206,3 +209,43 @@ def test_a_failed_test_alert_shows_no_url_and_no_secret(capsys, monkeypatch, log
     assert "dial tcp: lookup api.telegram.example: no such host" in out["msg"]
     assert "https://api.telegram.example/********" in out["msg"]
     assert_nowhere(["pk-S3CRET-user", "tg-S3CRET-token", "bot7734"], logs, out)
+
+
+CHRONOGRAF_PASSWORD = "chrono-PASSW0RD-hk"
+
+
+def test_chronograf_password_of_a_kapacitor_module(capsys, monkeypatch, logs):
+    monkeypatch.setattr(connection, "client_from_module", lambda m: FakeKapacitor())
+    out = run_main(capsys, kapacitor_alert_endpoint, dict(
+        handler="smtp", config={"password": "smtp-S3CRET-pw"}, chronograf_url="http://chronograf:8888",
+        chronograf_username="ops", chronograf_password=CHRONOGRAF_PASSWORD, _ansible_diff=True))
+    assert out["rc"] == 0, out.get("msg")
+    assert_nowhere([CHRONOGRAF_PASSWORD, "smtp-S3CRET-pw"], logs, out)
+    # Refused before any request: the secrets are still masked.
+    out = run_main(capsys, kapacitor_alert_endpoint, dict(
+        handler="smtp", config={"password": "smtp-S3CRET-pw"},
+        chronograf_url="http://ops:url-S3CRET-cg@chronograf:8888",
+        chronograf_username="ops", chronograf_password=CHRONOGRAF_PASSWORD, kapacitor_token=TOKEN))
+    assert out["failed"]
+    assert_nowhere([CHRONOGRAF_PASSWORD, "smtp-S3CRET-pw", "url-S3CRET-cg", TOKEN], logs, out)
+
+
+@pytest.mark.parametrize("args", [
+    dict(url="http://kapacitor:9092", password="kap-S3CRET-pw", _ansible_diff=True),
+    dict(url="http://kapacitor:9092", password="kap-S3CRET-pw", update_password="always", _ansible_diff=True),
+    # Failing input: Ansible's own check, the URL check, credentials in the URLs.
+    dict(url="http://kapacitor:9092", password="kap-S3CRET-pw", update_password="sometimes"),
+    dict(url="localhost:9092", password="kap-S3CRET-pw"),
+    dict(url="http://admin:url-S3CRET-kp@kapacitor:9092", password="kap-S3CRET-pw"),
+    dict(url="http://kapacitor:9092", password="kap-S3CRET-pw", chronograf_url="http://a:url-S3CRET-cg@chronograf"),
+])
+def test_chronograf_kapacitor(capsys, monkeypatch, logs, args):
+    fake = FakeChronograf()
+    fake.add(name="prod", url="http://kapacitor:9092")
+    monkeypatch.setattr(ChronografConnection, "client_from_module", staticmethod(lambda m: fake))
+    args = dict(dict(chronograf_url="http://chronograf:8888", chronograf_username="ops",
+                     chronograf_password=CHRONOGRAF_PASSWORD, name="prod"), **args)
+    out = run_main(capsys, chronograf_kapacitor, args)
+    # Ansible's own checks fail before the invocation is logged; every other run logs it.
+    assert bool(logs.sent) == (args.get("update_password") != "sometimes")
+    assert_nowhere([CHRONOGRAF_PASSWORD, "kap-S3CRET-pw", "url-S3CRET-kp", "url-S3CRET-cg"], logs, out)
