@@ -144,10 +144,11 @@ clear_log
 
 step "two runs add the same new element at the same moment: one wins, the other says what Kapacitor holds"
 clear_log
-# Each add waits 12 s in the emulator before it is applied; the second run starts once the first's
-# add has arrived, so it reads Kapacitor before that add is applied, as a concurrent run would.
+# Each add waits 12 s in the emulator before it is applied (the runs wait up to 60 s for an answer);
+# the second run starts once the first's add has arrived, so it reads Kapacitor before that add is
+# applied, as a concurrent run would.
 "$python" requests.py "$url" fault '{"method": "POST", "path": "/config/slack$", "delay": 12, "count": 2}'
-same='{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "race", "config": {"enabled": false, "channel": "#race"}}]}'
+same='{"kapacitor_timeout": 60, "kapacitor_alert_endpoints": [{"handler": "slack", "name": "race", "config": {"enabled": false, "channel": "#race"}}]}'
 ansible-playbook tickstack.kapacitor.configure_alert_endpoints -i "$work/inventory.yml" -e "$same" > "$work/race1" 2>&1 &
 first=$!
 "$python" requests.py "$url" wait-post /kapacitor/v1/config/slack 60 || fail "the first run sent no add"
