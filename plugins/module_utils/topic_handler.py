@@ -28,8 +28,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_kinds
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values

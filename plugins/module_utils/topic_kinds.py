@@ -114,9 +114,9 @@ def _log_path(topic, options):
 
 def _log_mode(topic, options):
     mode = options.get("mode", 0o600)
-    if not 0 <= mode <= 0o7777 or not mode & 0o200:
-        return ("mode: %r is not a file mode Kapacitor accepts: give a decimal number whose mode is writable by"
-                " the owner (384 is 0600, 420 is 0644)" % mode)
+    if not 0 <= mode <= 0o777 or not mode & 0o200:
+        return ("mode: %r is not a file mode Kapacitor accepts: give a decimal number up to 511 (0777) with the"
+                " owner's write bit 128 (0200) set, such as 384 (0600) or 420 (0644)" % mode)
     return None
 
 

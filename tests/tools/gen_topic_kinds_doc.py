@@ -139,16 +139,8 @@ def render(t=None):
 
 
 def main(argv):
-    text = render()
-    if "--check" in argv:
-        with open(OUTPUT) as handle:
-            if handle.read() != text:
-                sys.stderr.write("docs/topic-handlers.md is out of date: run python3 tests/tools/gen_topic_kinds_doc.py\n")
-                return 1
-        return 0
-    with open(OUTPUT, "w") as handle:
-        handle.write(text)
-    return 0
+    generator = _load("gen_handlers_doc", os.path.join(ROOT, "tests", "tools", "gen_handlers_doc.py"))
+    return generator.write_or_check(argv, render(), OUTPUT, "tests/tools/gen_topic_kinds_doc.py")
 
 
 if __name__ == "__main__":
