@@ -30,14 +30,13 @@ __metaclass__ = type
 import collections
 from urllib.parse import quote
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_kinds
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 
 STATES = ("present", "absent")
-SECRET_SET = "<set>"
-SECRET_UNSET = "<unset>"
 
-INT64_MAX = 2 ** 63 - 1
 FLOAT_EXACT = 2 ** 53  # Kapacitor decodes JSON numbers as float64: larger integers may change
 UINT_OPTIONS = ("mode",)  # os.FileMode: unsigned 32-bit
 
@@ -78,7 +77,7 @@ def handler_path(topic, handler_id):
 # ---------------------------------------------------------------------------------------------
 # Checking input
 
-def _exact_int(label, number, low=-INT64_MAX - 1, high=INT64_MAX):
+def _exact_int(label, number, low=values.INT64_MIN, high=values.INT64_MAX):
     if not low <= number <= high:
         raise values.InputError("%s: %d is out of range (%d to %d)" % (label, number, low, high))
     if abs(number) > FLOAT_EXACT and int(float(number)) != number:
@@ -100,7 +99,8 @@ def _check_duration(label, value):
             value = values.parse_go_duration(value.strip())
         except ValueError:
             raise values.InputError("%s: %r is not a valid Go duration (examples: 90s, 1m30s, 1h, 500ms; units ns,"
-                                    " us, ms, s, m, h), nor integer nanoseconds" % (label, value))
+                                    " us, ms, s, m, h; at most 2562047h47m16.854775807s), nor integer nanoseconds"
+                                    % (label, value))
     return _exact_int(label, value)
 
 
@@ -117,7 +117,8 @@ def _check_any(label, value):
     raise values.InputError("%s: expected a JSON value, got %s" % (label, type(value).__name__))
 
 
-def _check_objects(label, value, fields):
+def _check_objects(label, value, option):
+    fields = option.fields
     if value is None or not isinstance(value, (list, tuple)):
         raise values.InputError("%s: expected a list of dicts with keys %s, got %s"
                                 % (label, ", ".join(f.name for f in fields), type(value).__name__))
@@ -129,7 +130,7 @@ def _check_objects(label, value, fields):
                                     % (item_label, ", ".join(f.name for f in fields), type(item).__name__))
         obj = collections.OrderedDict()
         for key, sub in item.items():
-            fld = _field(fields, key)
+            fld = handlers.field(option, key)
             if fld is None:
                 raise values.InputError("%s: unknown key %r; valid keys: %s"
                                         % (item_label, key, ", ".join(f.name for f in fields)))
@@ -138,13 +139,6 @@ def _check_objects(label, value, fields):
             obj[fld.name] = values.check_value("%s.%s" % (item_label, fld.name), fld.type, sub)
         out.append(obj)
     return out
-
-
-def _field(fields, key):
-    for fld in fields:
-        if fld.name.lower() == str(key).lower():
-            return fld
-    return None
 
 
 def _check_qos(label, value, choices):
@@ -169,14 +163,15 @@ def check_option(label, option, value):
             raise values.InputError("%s: expected a dict, got %s" % (label, type(value).__name__))
         return _check_any(label, value)
     if option.type == topic_kinds.OBJECT_LIST:
-        return _check_objects(label, value, option.fields)
+        return _check_objects(label, value, option)
     if option.type == topic_kinds.QOS:
         return _check_qos(label, value, option.choices)
-    checked = values.check_value(label, option.type, value, secret, option.choices)
     if option.type == topic_kinds.INT:
-        low = 0 if option.name in UINT_OPTIONS else -INT64_MAX - 1
-        return _exact_int(label, checked, low, 2 ** 32 - 1 if option.name in UINT_OPTIONS else INT64_MAX)
-    return checked
+        bounds = (0, 2 ** 32 - 1) if option.name in UINT_OPTIONS else (values.INT64_MIN, values.INT64_MAX)
+        if isinstance(value, int) and not isinstance(value, bool):
+            _exact_int(label, value, *bounds)  # before check_value(), whose range message is the config API's
+        return _exact_int(label, values.check_value(label, option.type, value, secret), *bounds)
+    return values.check_value(label, option.type, value, secret, option.choices)
 
 
 def valid_option_names(kind):
@@ -259,7 +254,7 @@ def _field_value(option, value):
     if option.type in (topic_kinds.LIST, topic_kinds.OBJECT_LIST):
         value = list(value or [])
         if option.type == topic_kinds.OBJECT_LIST:
-            value = [_object_value(option.fields, item) for item in value]
+            value = [_object_value(option, item) for item in value]
         return value
     if option.type in (topic_kinds.MAP, topic_kinds.ANY_MAP):
         return dict(value or {})
@@ -273,12 +268,12 @@ def _field_value(option, value):
     return value
 
 
-def _object_value(fields, item):
+def _object_value(option, item):
     if not isinstance(item, dict):
         raise _Undecodable()
-    out = dict((f.name, f.default) for f in fields)
+    out = dict((f.name, f.default) for f in option.fields)
     for key, sub in item.items():
-        fld = _field(fields, key)
+        fld = handlers.field(option, key)
         if fld is None:
             raise _Undecodable()
         if sub is not None:
@@ -360,7 +355,7 @@ def plan_absent(desired, current):
 
 def masked(value):
     """How a secret value is shown: <set> or <unset>."""
-    return SECRET_UNSET if value in (None, "", [], {}) else SECRET_SET
+    return redaction.SECRET_UNSET if value in (None, "", [], {}) else redaction.SECRET_SET
 
 
 def _shown_value(option, value):
@@ -368,7 +363,7 @@ def _shown_value(option, value):
         return values.format_go_duration(int(value))
     if option.type == topic_kinds.OBJECT_LIST and isinstance(value, list):
         try:
-            return [_object_value(option.fields, item) for item in value]
+            return [_object_value(option, item) for item in value]
         except _Undecodable:
             return value
     return value
@@ -407,34 +402,51 @@ def present(kind, options):
     return shown
 
 
-def _scalars(value):
-    if isinstance(value, bool) or value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    if isinstance(value, (int, float)):
-        texts = [str(value)]
-        if isinstance(value, float) and value.is_integer():
-            texts.append(str(int(value)))
-        return texts
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
-    return [text for item in items for text in _scalars(item)]
+def _texts(value):
+    """The texts of every leaf of a raw value (redaction.leaves()): an integral float also as an integer."""
+    texts = set()
+    for leaf in redaction.leaves(value):
+        texts.add(str(leaf))
+        if isinstance(leaf, float) and leaf.is_integer():
+            texts.add(str(int(leaf)))
+    return texts
 
 
 def secret_values(kind, options):
     """Every secret value in raw options (input or as Kapacitor returns them), as strings.
 
     Secret options and every key that names no option of the kind (or any key when the kind is
-    unknown); values inside lists and maps at any depth; numbers in their JSON spelling.
-    Booleans and empty strings are not secrets.
+    unknown, and every value when options is not a dict); values inside lists and maps at any
+    depth; numbers in their JSON spelling. Booleans and empty strings are not secrets.
     """
     record = topic_kinds.get_kind(kind) if isinstance(kind, str) else None
-    found = set()
     if not isinstance(options, dict):
-        return []
+        return sorted(_texts(options))
+    found = set()
     for key, value in options.items():
         if topic_kinds.is_secret_key(record, key):
-            found.update(_scalars(value))
+            found.update(_texts(value))
+    return sorted(found)
+
+
+ENTRY_KEYS = ("topic", "id", "kind", "options", "match", "state")
+
+
+def entries_secrets(entries):
+    """Every secret value in raw handler entries (one dict or a list of them), for no_log.
+
+    Given unchecked input of any shape, it never fails: an entry that is not a dict, and a key
+    of an entry that is not one of ENTRY_KEYS, count as secrets as a whole.
+    """
+    found = set()
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if not isinstance(entry, dict):
+            found.update(_texts(entry))
+            continue
+        found.update(secret_values(entry.get("kind"), entry.get("options")))
+        for key, value in entry.items():
+            if key not in ENTRY_KEYS:
+                found.update(_texts(value))
     return sorted(found)
 
 
@@ -450,4 +462,4 @@ def export_entry(topic, handler_json):
         ("topic", topic), ("id", handler_json.get("id")), ("kind", handler_json.get("kind")),
         ("options", dict(shown)), ("match", handler_json.get("match") or ""),
     ])
-    return entry, [key for key, value in secrets.items() if masked(value) == SECRET_SET]
+    return entry, [key for key, value in secrets.items() if masked(value) == redaction.SECRET_SET]

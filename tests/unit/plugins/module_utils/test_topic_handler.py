@@ -99,15 +99,20 @@ BAD_INPUT = [
     (dict(kind="smtp", options={"to": "a@example.com"}), "options.to: expected a list of strings, got str"),
     (dict(kind="mqtt", options={"retained": "maybe"}), "options.retained: expected a boolean, got str 'maybe'"),
     (dict(kind="zenoss", options={"tid": 1.5}), "options.tid: expected an integer, got float 1.5"),
-    (dict(kind="zenoss", options={"tid": 2 ** 63}), "options.tid: 9223372036854775808 is out of range"),
+    (dict(kind="zenoss", options={"tid": 2 ** 63}), "options.tid: 9223372036854775808 is out of range"
+     " (-9223372036854775808 to 9223372036854775807)"),
+    (dict(kind="log", options={"path": "/a", "mode": "-1"}), "options.mode: -1 is out of range (0 to 4294967295)"),
+    (dict(kind="zenoss", options={"tid": -2 ** 63 - 1}), "options.tid: -9223372036854775809 is out of range"),
     (dict(kind="zenoss", options={"tid": 2 ** 53 + 1}), "cannot be sent exactly: Kapacitor reads numbers as 64-bit"),
     (dict(kind="post", options={"url": "http://x", "timeout": "10 s"}),
      "options.timeout: '10 s' is not a valid Go duration (examples: 90s"),
     (dict(kind="post", options={"url": "http://x", "timeout": "1d"}), "options.timeout: '1d' is not a valid Go duration"),
     (dict(kind="post", options={"url": "http://x", "timeout": 1.5}), "options.timeout: 1.5 is not a whole number of"),
     (dict(kind="post", options={"url": "http://x", "timeout": True}), "options.timeout: expected a Go duration string"),
-    (dict(kind="post", options={"url": "http://x", "timeout": "3000000h"}), "options.timeout: 10800000000000000000 is"
-     " out of range"),
+    (dict(kind="post", options={"url": "http://x", "timeout": "3000000h"}), "options.timeout: '3000000h' is not a valid"
+     " Go duration (examples: 90s, 1m30s, 1h, 500ms; units ns, us, ms, s, m, h; at most 2562047h47m16.854775807s)"),
+    (dict(kind="post", options={"url": "http://x", "timeout": 2 ** 63}), "options.timeout: 9223372036854775808 is out"
+     " of range"),
     (dict(kind="post", options={"url": "http://x", "headers": {"X-Key": 5.5}}),
      "options.headers.X-Key: expected a string, got a float"),
     (dict(kind="post", options={"url": "http://x", "headers": ["X-Key: a"]}), "options.headers: expected a dict of"),
@@ -204,6 +209,7 @@ def test_plan_is_none_for_the_same_handler():
     ("mqtt", {"qos": "at-least-once"}, {"qos": 1}),
     ("mqtt", {}, {"qos": "at-most-once", "retained": False}),
     ("pagerduty2", {"links": [{"href": "h"}]}, {"links": [{"HREF": "h", "text": ""}]}),
+    ("pagerduty2", {"links": [{"href": "h", "text": ""}]}, {"links": [{"href": "h", "text": None}]}),
     ("post", {"url": "http://x", "timeout": "1.5s"}, {"url": "http://x", "timeout": 1500000000.0}),
 ])
 def test_options_that_kapacitor_decodes_to_the_same_fields_are_equal(kind, given, current):
@@ -287,6 +293,20 @@ def test_secret_values_are_found_in_every_form(kind, options, expected):
 
 def test_secret_values_of_no_options():
     assert topic_handler.secret_values("slack", None) == []
+    assert topic_handler.secret_values("slack", ["a", {"b": 2}]) == ["2", "a"]  # not a dict: every value
+
+
+def test_entries_secrets_take_input_of_any_shape():
+    entries = [
+        {"topic": "cpu", "id": "h", "kind": "pagerduty2", "options": {"routing_key": "rk", "links": []},
+         "match": "changed()", "state": "present", "oops": "o1"},
+        {"kind": "teams", "options": "https://teams/x"},
+        "not-an-entry",
+        {"kind": ["slack"], "options": {"channel": "#a"}},
+    ]
+    assert topic_handler.entries_secrets(entries) == ["#a", "https://teams/x", "not-an-entry", "o1", "rk"]
+    assert topic_handler.entries_secrets({"kind": "alerta", "options": {"token": 7}}) == ["7"]
+    assert topic_handler.entries_secrets(None) == []
 
 
 # ---------------------------------------------------------------------------------------------
