@@ -209,7 +209,10 @@ def check_kind(kind):
         raise values.InputError("kind: required with state=present; one of: %s" % ", ".join(topic_kinds.KIND_NAMES))
     record = topic_kinds.get_kind(kind) if isinstance(kind, str) else None
     if record is None:
-        hint = topic_kinds.KIND_HINTS.get(kind) if isinstance(kind, str) else None
+        hint = None
+        if isinstance(kind, str):
+            hint = topic_kinds.KIND_HINTS.get(kind.lower()) or next(
+                (name for name in topic_kinds.KIND_NAMES if name == kind.lower()), None)
         raise values.InputError("kind: unknown kind %r%s; valid kinds: %s"
                                 % (kind, " (did you mean %s?)" % hint if hint else "", ", ".join(topic_kinds.KIND_NAMES)))
     return record
@@ -294,15 +297,26 @@ def decode(kind, options):
 
 def option_differences(kind_name, desired, current):
     """Module names of the options whose field values differ (every key when they cannot be compared)."""
-    kind = topic_kinds.get_kind(kind_name)
+    kind = topic_kinds.get_kind(kind_name) if isinstance(kind_name, str) else None
     try:
         if kind is None:
             raise _Undecodable()
         want, have = decode(kind, desired), decode(kind, current)
     except _Undecodable:
         keys = set(desired or {}) | set(current or {})
-        return sorted(topic_kinds.user_name(k) for k in keys) or ["options"]
-    return [topic_kinds.user_name(o.name) for o in kind.options if want[o.name] != have[o.name]]
+        return sorted(set(topic_kinds.user_name(str(k)) for k in keys)) or ["options"]
+    return [topic_kinds.user_name(o.name) for o in kind.options if _strict(want[o.name]) != _strict(have[o.name])]
+
+
+def _strict(value):
+    """A value for comparing as JSON values: true is not 1 (Python has True == 1), 1 is 1.0."""
+    if isinstance(value, bool):
+        return (bool, value)
+    if isinstance(value, dict):
+        return dict((k, _strict(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_strict(v) for v in value]
+    return value
 
 
 def _check_manageable(desired, current):
@@ -371,7 +385,7 @@ def _shown_value(option, value):
 
 def _options_shown(kind_name, options):
     """(shown, secrets): options in module spelling with durations as Go strings; secrets separately."""
-    kind = topic_kinds.get_kind(kind_name)
+    kind = topic_kinds.get_kind(kind_name) if isinstance(kind_name, str) else None
     shown = collections.OrderedDict()
     secrets = collections.OrderedDict()
     known = []

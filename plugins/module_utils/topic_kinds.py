@@ -474,7 +474,7 @@ KINDS = collections.OrderedDict((k.name, k) for k in _KINDS)
 KIND_NAMES = tuple(KINDS)
 
 # Names users reach for that are not Kapacitor's kind names.
-KIND_HINTS = {"email": "smtp", "httppost": "post", "http": "post", "file": "log", "victorOps": "victorops"}
+KIND_HINTS = {"email": "smtp", "httppost": "post", "http": "post", "file": "log"}
 
 
 def get_kind(name):

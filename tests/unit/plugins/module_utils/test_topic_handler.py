@@ -86,7 +86,10 @@ def test_unicode_letters_are_allowed_in_topics_and_ids():
 BAD_INPUT = [
     (dict(kind="email"), "kind: unknown kind 'email' (did you mean smtp?); valid kinds: aggregate, alerta, bigpanda"),
     (dict(kind="httppost"), "(did you mean post?)"),
-    (dict(kind="Slack"), "kind: unknown kind 'Slack'; valid kinds:"),
+    (dict(kind="Slack"), "kind: unknown kind 'Slack' (did you mean slack?); valid kinds:"),
+    (dict(kind="Email"), "kind: unknown kind 'Email' (did you mean smtp?)"),
+    (dict(kind="pager"), "kind: unknown kind 'pager'; valid kinds: aggregate"),
+    (dict(kind=["slack"]), "kind: unknown kind ['slack']; valid kinds: aggregate"),
     (dict(kind=None), "kind: required with state=present; one of: aggregate"),
     (dict(kind="slack", options={"chanel": "#a"}),
      "options.chanel: unknown option for kind slack; valid options: workspace, channel, username, icon_emoji"),
@@ -223,7 +226,7 @@ def test_options_that_kapacitor_decodes_to_the_same_fields_are_equal(kind, given
     ({"channel": "#a"}, {"kind": "teams"}, ["kind"]),
     ({"channel": "#a"}, {"match": "changed()"}, ["match"]),
     ({"channel": "#a"}, {"options": {"channel": "#a", "bogus": 1}}, ["bogus", "channel"]),  # cannot be decoded
-    ({"channel": "#a"}, {"options": {"channel": "#a", "CHANNEL": "#a"}}, ["channel", "channel"]),
+    ({"channel": "#a"}, {"options": {"channel": "#a", "CHANNEL": "#a"}}, ["channel"]),
 ])
 def test_plan_replaces_a_handler_that_differs_with_a_put_of_every_field(given, current_changes, changes):
     desired = entry("slack", given)
@@ -368,3 +371,10 @@ def test_export_shows_durations_as_go_strings_and_module_names():
     exported, unused = topic_handler.export_entry("cpu", {
         "id": "h1", "kind": "alerta", "options": {"TIMEOUT": 86400000000000, "token-prefix": "Key"}, "match": ""})
     assert exported["options"] == {"timeout": "24h0m0s", "token_prefix": "Key"}
+
+
+def test_true_is_not_1_in_free_maps():
+    desired = entry("alerta", {"attributes": {"flag": True, "n": 1}})
+    assert topic_handler.plan(desired, stored(desired, options={"attributes": {"flag": 1, "n": 1.0}}))["changes"] == [
+        "attributes"]
+    assert topic_handler.plan(desired, stored(desired, options={"attributes": {"flag": True, "n": 1.0}})) is None
