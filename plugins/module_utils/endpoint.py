@@ -479,6 +479,11 @@ def secrets_in_params(params):
     return redaction.config_secrets(redaction.entry_handler(params), params.get("config"))
 
 
+def key_of(handler_name, name):
+    """How an endpoint is named in results of a list: handler, or handler/name."""
+    return handler_name if name is None else "%s/%s" % (handler_name, name)
+
+
 def describe(handler, name):
     return handler.name if name is None else "%s %r" % (handler.name, name)
 

@@ -23,6 +23,7 @@ import collections
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import servicetests
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import ModuleFailure
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
@@ -40,9 +41,7 @@ def secrets_in_params(params):
     return redaction.entries_secrets(params.get("endpoints"))
 
 
-def key_of(handler_name, name):
-    """How an endpoint is named in results and messages: handler, or handler/name."""
-    return handler_name if name is None else "%s/%s" % (handler_name, name)
+key_of = endpoint.key_of
 
 
 def _describe(position, entry):
@@ -81,6 +80,8 @@ def _check_entry(position, entry):
         raise values.InputError("name: expected a string, got %r" % (name,))
     name, desired, reset_options = endpoint.check_input(handler, name, entry.get("config"), state,
                                                         entry.get("reset_options"))
+    # Checked now so that a typo in the role's test options stops the run before the first write.
+    servicetests.check_options(handler, entry.get("test_options"))
     return Entry(position, handler, name, desired, state, reset_options)
 
 
@@ -190,6 +191,8 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
                 file_defined.append(endpoint.file_defined_failure(client, entry.handler, entry.name, element,
                                                                   after_element))
         result["status"] = _status(entry, plan, written, failed_entry, check_mode)
+        if result["status"] in ("failed", "not_tried"):
+            result["changed"] = False
         result.update(handler=entry.handler.name, name=entry.name)
         if entry.position is None:
             purged.append(result)
@@ -205,7 +208,8 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
         warn("check mode cannot tell whether the endpoints to reset have overrides set through the API: a reset"
              " sends its request on every run and reports changed only when the endpoint reads differently")
 
-    changed = bool(written) or any(r["changed"] for r in results + purged)
+    # A write that changed nothing (a reset of an option that had no override) does not count.
+    changed = any(r["changed"] for r in results + purged)
     outcome = dict(changed=changed, endpoints=results, purged=purged, requests=requests, diff=diffs,
                    changed_endpoints=[key_of(r["handler"], r["name"]) for r in results if r["changed"]])
     if failure is not None:

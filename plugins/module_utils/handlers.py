@@ -533,6 +533,15 @@ def field(option, key):
     return None
 
 
+def resolve_test_option(handler, key):
+    """The TestOption a user-given key names (snake_case, hyphenated or Kapacitor's spelling), or None."""
+    for test_option in handler.test_options:
+        snake = test_option_user_name(test_option.name)
+        if key in (test_option.name, snake, snake.replace("_", "-")):
+            return test_option
+    return None
+
+
 def secret_options(handler):
     """Options that are redacted or sensitive, by Kapacitor name."""
     return tuple(o.name for o in handler.options if o.secret)

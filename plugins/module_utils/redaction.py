@@ -76,13 +76,13 @@ def config_secrets(handler, config):
     return found
 
 
-def test_option_secrets(handler, options, resolve):
-    """Every secret value in a raw test-options dict; resolve(handler, key) names the test option."""
+def test_option_secrets(handler, options):
+    """Every secret value in a raw test-options dict."""
     if handler is None or not isinstance(options, dict):
         return leaves(options)
     found = []
     for key, value in options.items():
-        test_option = resolve(handler, str(key))
+        test_option = handlers.resolve_test_option(handler, str(key))
         if test_option is None or test_option.secret:
             found.extend(leaves(value))
     return found
@@ -101,9 +101,11 @@ def entries_secrets(entries):
         if not isinstance(entry, dict):
             found.extend(leaves(entry))
             continue
-        found.extend(config_secrets(entry_handler(entry), entry.get("config")))
+        handler = entry_handler(entry)
+        found.extend(config_secrets(handler, entry.get("config")))
+        found.extend(test_option_secrets(handler, entry.get("test_options")))
         for key, value in entry.items():
-            if key not in ("handler", "name", "config", "state", "test_options"):
+            if key not in ("handler", "name", "config", "state", "reset_options", "test_options"):
                 found.extend(leaves(value))
     return found
 

@@ -46,17 +46,7 @@ REQUIRED_TEST_OPTIONS = {"mqtt": ("topic",)}
 user_name = handlers.test_option_user_name
 
 
-def _spellings(test_option):
-    snake = user_name(test_option.name)
-    return (test_option.name, snake, snake.replace("_", "-"))
-
-
-def resolve(handler, key):
-    """The TestOption a user-given key names (module or Kapacitor spelling), or None."""
-    for test_option in handler.test_options:
-        if key in _spellings(test_option):
-            return test_option
-    return None
+resolve = handlers.resolve_test_option
 
 
 def valid_names(handler):
@@ -153,7 +143,7 @@ def masked(handler, body):
 
 def secrets_in_params(params):
     """Secrets in the raw arguments of kapacitor_test_alert (for the module base)."""
-    return redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"), resolve)
+    return redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,35 +193,131 @@ def hint(handler, name, message):
 # ---------------------------------------------------------------------------------------------
 # The module
 
+def secrets_in_params(params):
+    """Secrets in the raw arguments of kapacitor_test_alert (for the module base)."""
+    found = redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
+    for entry in params.get("endpoints") or [] if isinstance(params.get("endpoints"), list) else [params.get("endpoints")]:
+        if not isinstance(entry, dict):
+            found.extend(redaction.leaves(entry))
+            continue
+        handler = redaction.entry_handler(entry)
+        for key in ("options", "test_options"):
+            found.extend(redaction.test_option_secrets(handler, entry.get(key)))
+        # The role passes its whole entries: their config holds the endpoint's secrets.
+        found.extend(redaction.config_secrets(handler, entry.get("config")))
+    return found
+
+
+def _send(client, handler, name, options, element_options, check_mode):
+    """(result fields, failure message or None) of one test alert."""
+    body = build_body(handler, name, options, element_options)
+    result = dict(options=masked(handler, body))
+    if check_mode:
+        return result, None
+    answer = client.post("/service-tests/%s" % handler.name, body, write=False)
+    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
+        return result, "Kapacitor's answer to the test has no success flag: is kapacitor_url a Kapacitor server?"
+    result["success"] = answer["success"]
+    # Kapacitor's message of a failed delivery is Go's error text, with the target URL in it.
+    result["message"] = redaction.scrub(answer.get("message") or "")
+    if result["success"]:
+        return result, None
+    result["hint"] = hint(handler, name, result["message"])
+    return result, "the test alert failed: %s: %s" % (result["message"] or "(no message)", result["hint"])
+
+
 def run_module(module):
     """The work of kapacitor_test_alert."""
+    if module.params["endpoints"] is not None:
+        return run_bulk(module)
     params = module.params
     handler = handlers.get_handler(params["handler"])
     name = check_name(handler, params["name"])
     options = check_options(handler, params["options"])
-    result = dict(changed=False, handler=handler.name, name=name)
     client = module.client
     element_options = None
     if needs_element(handler, name):
         element = client.get_or_none(endpoint.element_path(handler, name))
         if element is None:
-            raise ModuleFailure("Kapacitor has no %s endpoint %r to test: check name" % (handler.name, name), **result)
+            raise ModuleFailure("Kapacitor has no %s endpoint %r to test: check name" % (handler.name, name),
+                                changed=False, handler=handler.name, name=name)
         element_options = endpoint.element_options(handler, element)
-    body = build_body(handler, name, options, element_options)
-    result["options"] = masked(handler, body)
-    if module.check_mode:
-        result["changed"] = True
-        return result
-    answer = client.post("/service-tests/%s" % handler.name, body, write=False)
-    if not isinstance(answer, dict) or not isinstance(answer.get("success"), bool):
-        raise ModuleFailure("Kapacitor's answer to the test has no success flag: is kapacitor_url a Kapacitor server?",
-                            **result)
-    result["success"] = answer["success"]
-    # Kapacitor's message of a failed delivery is Go's error text, with the target URL in it.
-    result["message"] = redaction.scrub(answer.get("message") or "")
-    if not result["success"]:
-        result["hint"] = hint(handler, name, result["message"])
-        raise ModuleFailure("the test alert failed: %s: %s" % (result["message"] or "(no message)", result["hint"]),
-                            **result)
-    result["changed"] = True
+    result, failure = _send(client, handler, name, options, element_options, module.check_mode)
+    result.update(handler=handler.name, name=name, changed=failure is None)
+    if failure:
+        raise ModuleFailure(failure, **result)
     return result
+
+
+BULK_KEYS = ("handler", "name", "options", "test_options", "config", "state", "reset_options")
+
+
+def _check_bulk_entry(entry):
+    """(handler, name, options, state) of one entry of endpoints; raises InputError."""
+    if not isinstance(entry, dict):
+        raise values.InputError("expected a dict with handler, name and options")
+    unknown = sorted(str(k) for k in entry if k not in BULK_KEYS)
+    if unknown:
+        raise values.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(BULK_KEYS)))
+    handler = redaction.entry_handler(entry)
+    if handler is None:
+        raise values.InputError("handler: expected one of %s, got %r"
+                                % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    if entry.get("options") is not None and entry.get("test_options") is not None:
+        raise values.InputError("options and test_options are the same thing: give one")
+    options = entry.get("options") if entry.get("options") is not None else entry.get("test_options")
+    return handler, check_name(handler, entry.get("name")), check_options(handler, options), entry.get("state")
+
+
+def run_bulk(module):
+    """Test alerts through a list of endpoints, from one read of every endpoint; every result reported."""
+    params = module.params
+    checked, problems = [], []
+    for position, entry in enumerate(params["endpoints"]):
+        try:
+            checked.append(_check_bulk_entry(entry))
+        except values.InputError as exc:
+            problems.append("item %d: %s" % (position + 1, exc))
+    if problems:
+        raise values.InputError("endpoints: " + "; ".join(problems))
+    limit = None if params["limit_to"] is None else set(params["limit_to"])
+    sections = endpoint.read_all(module.client)[0] if checked else {}
+    results, failures = [], []
+    for handler, name, options, state in checked:
+        key = endpoint.describe(handler, name)
+        result = dict(handler=handler.name, name=name, sent=False)
+        element = endpoint.find_element(handler, sections.get(handler.name) or [],
+                                        name if name is not None or not handlers.is_list(handler) else "")
+        reason = _skip_reason(handler, name, state, element, limit)
+        if reason:
+            result["skipped"] = reason
+            results.append(result)
+            continue
+        element_options = endpoint.element_options(handler, element) if element is not None else None
+        sent, failure = _send(module.client, handler, name, options,
+                              element_options if needs_element(handler, name) else None, module.check_mode)
+        result.update(sent, sent=True)
+        if failure:
+            failures.append("%s: %s" % (key, failure))
+        results.append(result)
+    outcome = dict(changed=any(r["sent"] for r in results), results=results)
+    skipped = ["%s (%s)" % (endpoint.describe(handlers.get_handler(r["handler"]), r["name"]), r["skipped"])
+               for r in results if r.get("skipped") and r["skipped"] != "not changed"]
+    if skipped:
+        module.warn("no test alert sent through %s" % "; ".join(skipped))
+    if failures:
+        raise ModuleFailure("%d of %d test alerts failed: %s" % (len(failures), sum(r["sent"] for r in results),
+                                                               "; ".join(failures)), **outcome)
+    return outcome
+
+
+def _skip_reason(handler, name, state, element, limit):
+    if limit is not None and endpoint.key_of(handler.name, name) not in limit:
+        return "not changed"
+    if state not in (None, "present"):
+        return "state is %s" % state
+    if element is None:
+        return "Kapacitor has no such endpoint"
+    if "enabled" in handlers.option_map(handler) and not endpoint.element_options(handler, element).get("enabled"):
+        return "disabled (config.enabled is false); Kapacitor cannot test a disabled endpoint"
+    return None

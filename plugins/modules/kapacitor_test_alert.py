@@ -26,8 +26,8 @@ options:
   handler:
     description:
       - The alert handler to test, named as Kapacitor's config section.
+      - Required unless O(endpoints) is given.
     type: str
-    required: true
     choices: [alerta, bigpanda, discord, httppost, kafka, mqtt, opsgenie, opsgenie2, pagerduty, pagerduty2, pushover,
               sensu, servicenow, slack, smtp, snmptrap, talk, teams, telegram, victorops, zenoss]
   name:
@@ -71,6 +71,26 @@ options:
         O(name).
     type: dict
     default: {}
+  endpoints:
+    description:
+      - Send test alerts through a list of endpoints in one module run, instead of O(handler), O(name) and O(options).
+      - Each entry is a dict with C(handler), C(name) and C(options), as those options take them. C(test_options) is
+        accepted for C(options), and the keys C(config), C(state) and C(reset_options) are accepted and not used, so
+        that the C(kapacitor_alert_endpoints) list of the C(tickstack.kapacitor.alert_endpoints) role can be given as it
+        is. Entries whose C(state) is not V(present) are skipped.
+      - Every entry is checked before anything is sent. One request reads every endpoint; an endpoint that does not
+        exist or is disabled is skipped, with the reason in RV(results) and a warning (HTTP POST endpoints have no
+        C(enabled) option and are always tested). Each test is then sent, and a failed test does not stop the others:
+        the module fails at the end, naming each test that failed.
+    type: list
+    elements: raw
+  limit_to:
+    description:
+      - With O(endpoints), test only these endpoints, named as C(handler) or C(handler/name), for example the
+        RV(tickstack.kapacitor.kapacitor_alert_endpoints#module:changed_endpoints) of a converge. The others are skipped
+        with the reason C(not changed).
+    type: list
+    elements: str
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
   - tickstack.kapacitor.connection.ATTRIBUTES
@@ -85,6 +105,9 @@ attributes:
 notes:
   - A test alert that was sent reports C(changed=true), like any notification task. A failed test reports
     C(changed=false).
+  - Kapacitor's message of a failed test is Go's error text, which holds the URL the service posted to (for Telegram,
+    Slack, Teams, Discord and Talk the URL holds the credential); the path, query and user name of every URL in it are
+    masked.
   - Secrets are never returned. The Pushover C(user_key), the Teams C(channel_url) and the values of the HTTP POST
     C(headers) are shown as V(<set>) in RV(options), and values given for them are masked in the module's
     invocation arguments.
@@ -148,6 +171,11 @@ EXAMPLES = r"""
       routing_key: ops
       message_type: WARNING
 
+- name: Test the endpoints that a converge changed, in one task
+  tickstack.kapacitor.kapacitor_test_alert:
+    endpoints: "{{ my_endpoints }}"
+    limit_to: "{{ converged.changed_endpoints }}"
+
 - name: Configure an endpoint, then test it only when it changed
   block:
     - name: Configure PagerDuty2
@@ -167,21 +195,67 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+results:
+  description: With O(endpoints), one item per entry, in order.
+  returned: when O(endpoints) is given
+  type: list
+  elements: dict
+  contains:
+    handler:
+      description: The handler.
+      type: str
+      returned: always
+      sample: slack
+    name:
+      description: The element, V(null) for the handler's default.
+      type: str
+      returned: always
+      sample: ops
+    sent:
+      description: Whether the test was sent (would be sent, in check mode).
+      type: bool
+      returned: always
+      sample: true
+    skipped:
+      description: Why no test was sent.
+      type: str
+      returned: when the entry was skipped
+      sample: "disabled (config.enabled is false); Kapacitor cannot test a disabled endpoint"
+    options:
+      description: The test options sent, secrets shown as V(<set>).
+      type: dict
+      returned: when sent
+      sample: {"workspace": "ops", "channel": ""}
+    success:
+      description: Whether Kapacitor reported the test as sent.
+      type: bool
+      returned: when sent, outside check mode
+      sample: true
+    message:
+      description: Kapacitor's message, URLs masked.
+      type: str
+      returned: when sent, outside check mode
+      sample: ""
+    hint:
+      description: What to do about a failed test.
+      type: str
+      returned: when the test failed
+      sample: "the endpoint is disabled: enable it first"
 handler:
   description: The handler tested.
-  returned: always
+  returned: unless O(endpoints) is given
   type: str
   sample: slack
 name:
   description: The element tested, V(null) when the handler's default was tested.
-  returned: always
+  returned: unless O(endpoints) is given
   type: str
   sample: ops
 options:
   description:
     - The test options sent (or that would be sent in check mode), with Kapacitor's names and the element
       selector. Secrets are shown as V(<set>).
-  returned: always
+  returned: unless O(endpoints) is given
   type: dict
   sample: {"workspace": "ops", "channel": "", "message": "Kapacitor alerting works", "level": "WARNING"}
 success:
@@ -238,15 +312,21 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import Ka
 def main():
     module = KapacitorModule(
         argument_spec=dict(
-            handler=dict(type="str", required=True, choices=list(handlers.HANDLER_NAMES)),
+            handler=dict(type="str", choices=list(handlers.HANDLER_NAMES)),
             name=dict(type="str"),
             options=dict(type="dict", default={}),
+            # Each entry is checked by the module itself, after the secrets in it are known.
+            endpoints=dict(type="list", elements="raw"),
+            limit_to=dict(type="list", elements="str"),
         ),
         secrets_in=servicetests.secrets_in_params,
+        required_one_of=[("handler", "endpoints")],
+        mutually_exclusive=[("handler", "endpoints")],
+        required_by={"limit_to": "endpoints"},
         supports_check_mode=True,
     )
-    module.run(servicetests.run_module, what=endpoint.describe(handlers.get_handler(module.params["handler"]),
-                                                               module.params["name"]))
+    handler = handlers.get_handler(module.params["handler"])
+    module.run(servicetests.run_module, what=endpoint.describe(handler, module.params["name"]) if handler else None)
 
 
 if __name__ == "__main__":

@@ -46,14 +46,23 @@ expect_writes() {
 
 step "check mode predicts changes and writes nothing"
 play configure_alert_endpoints -e @endpoints.yml --check || fail "the run failed"
-grep -q 'changed: \[kap-a\] => (item=slack/ops)' "$work/out" || fail "check mode did not predict the slack change"
+grep -q 'changed: \[kap-a\]' "$work/out" || fail "check mode did not predict the changes"
 expect_writes ""
 
-step "first run: one write per endpoint, test alerts through the enabled ones that changed"
+step "first run: one write per endpoint, and by default no test alert"
 play configure_alert_endpoints -e @endpoints.yml --diff || fail "the run failed"
 recap '[1-9][0-9]*'
+expect_writes "/kapacitor/v1/config/kafka /kapacitor/v1/config/slack /kapacitor/v1/config/smtp/ /kapacitor/v1/config/teams/ "
+grep -q 'Converge the alert endpoints' "$work/out" || fail "no converge task"
+[[ $(grep -c '^TASK \[tickstack.kapacitor.alert_endpoints : Converge the alert endpoints' "$work/out") == 1 ]] ||
+  fail "expected one converge task"
+
+step "test_alerts=changed: test alerts through the enabled endpoints that changed, the disabled one named"
+"$python" requests.py "$url" reset
+clear_log
+play configure_alert_endpoints -e @endpoints.yml -e kapacitor_alert_endpoints_test_alerts=changed || fail "the run failed"
 expect_writes "/kapacitor/v1/config/kafka /kapacitor/v1/config/slack /kapacitor/v1/config/smtp/ /kapacitor/v1/config/teams/ /kapacitor/v1/service-tests/kafka /kapacitor/v1/service-tests/slack /kapacitor/v1/service-tests/smtp "
-grep -q 'skipping: \[kap-a\] => (item=teams)' "$work/out" || fail "the disabled teams endpoint was not skipped"
+grep -q 'no test alert sent through teams (disabled' "$work/out" || fail "the disabled teams endpoint was not named as skipped"
 
 step "second run changes nothing and sends nothing: one read of every endpoint"
 clear_log
@@ -62,6 +71,14 @@ recap 0
 expect_writes ""
 got=$("$python" requests.py "$url" all | tr '\n' ' ')
 [[ $got == "GET /kapacitor/v1/config " ]] || fail "expected one GET of every endpoint, got [$got]"
+
+step "an HTTP POST endpoint (no enabled option) is tested too"
+clear_log
+play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler": "httppost", "name": "hook", "config": {"url": "http://127.0.0.1:9/x"}}]}' \
+  -e kapacitor_alert_endpoints_test_alerts=changed || true
+expect_writes "/kapacitor/v1/config/httppost /kapacitor/v1/service-tests/httppost "
+play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler": "httppost", "name": "hook", "state": "absent"}]}' || fail "the run failed"
+clear_log
 
 step "kapacitor_alert_endpoints_test_alerts=always tests every enabled endpoint listed, changed or not"
 clear_log
@@ -102,9 +119,31 @@ if grep -E 'secret-(3f9a|7c21)' "$work/out"; then fail "a secret reached the out
 expect_writes "/kapacitor/v1/config/slack/ops /kapacitor/v1/config/smtp/ "
 clear_log
 
+step "Kapacitor refuses the second of three changes: the first is reported changed and tested, the run fails"
+clear_log
+"$python" requests.py "$url" fault '{"method": "POST", "path": "/config/smtp/", "status": 500, "message": "refused by the test", "count": 1}'
+if play configure_alert_endpoints -e @partial.yml -e kapacitor_alert_endpoints_test_alerts=changed; then fail "the run did not fail"; fi
+grep -qE "^kap-a +: ok=[0-9]+ +changed=[1-9][0-9]* +unreachable=0 +failed=1" "$work/out" || fail "the recap does not show the change and the failure"
+grep -q "item 2 (smtp): POST /kapacitor/v1/config/smtp/: HTTP 500: refused by the test" "$work/out" || fail "the failed entry is not named"
+grep -q "Written before it: sensu. Not tried: victorops." "$work/out" || fail "written and untried entries are not named"
+expect_writes "/kapacitor/v1/config/sensu/ /kapacitor/v1/config/smtp/ /kapacitor/v1/service-tests/sensu "
+"$python" requests.py "$url" healthy || fail "Kapacitor's config API does not answer 200 after the failure"
+clear_log
+play configure_alert_endpoints -e @partial.yml || fail "the rerun failed"
+expect_writes "/kapacitor/v1/config/smtp/ /kapacitor/v1/config/victorops/ "
+play configure_alert_endpoints -e @partial.yml || fail "the second rerun failed"
+recap 0
+clear_log
+
 step "a misspelt option in the last entry stops the run before anything is written"
 if play configure_alert_endpoints -e @bad_option.yml; then fail "the run did not fail"; fi
 grep -q 'chat_idd' "$work/out" || fail "the error does not name the misspelt option"
+expect_writes ""
+
+step "a misspelt test option is refused before anything is written"
+clear_log
+if play configure_alert_endpoints -e '{"kapacitor_alert_endpoints": [{"handler": "smtp", "config": {"port": 2526}, "test_options": {"subjct": "x"}}]}'; then fail "the run did not fail"; fi
+grep -q 'options.subjct: unknown test option for handler smtp' "$work/out" || fail "the error does not name the test option"
 expect_writes ""
 
 step "an endpoint listed twice is refused"

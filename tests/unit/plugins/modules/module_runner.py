@@ -21,3 +21,13 @@ def run_main(capsys, module, args):
     out = json.loads(capsys.readouterr().out)
     out["rc"] = exit_info.value.code
     return out
+
+
+def warnings_of(result):
+    """The text of each warning of a result (ansible-core 2.19 and newer return structured warnings)."""
+    texts = []
+    for warning in result.get("warnings", []):
+        if isinstance(warning, dict):
+            warning = (warning.get("event") or {}).get("msg") or warning.get("msg") or str(warning)
+        texts.append(warning)
+    return texts
