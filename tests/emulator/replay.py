@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Emulator  # noqa: E402 pylint: disable=wrong-import-position
 import replay_topics  # noqa: E402 pylint: disable=wrong-import-position
+from replay_topics import numbers_as_floats  # noqa: E402 pylint: disable=wrong-import-position
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,18 +44,6 @@ def server_config(case):
     else:
         config[case['section']] = dict(values)
     return config
-
-
-def numbers_as_floats(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, list):
-        return [numbers_as_floats(v) for v in value]
-    if isinstance(value, dict):
-        return dict((k, numbers_as_floats(v)) for k, v in value.items())
-    return value
 
 
 def element_diff(got, exp):

@@ -68,15 +68,15 @@ def server_options(base_config, prose):
     return config, args
 
 
-def as_numbers(value):
+def numbers_as_floats(value):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, list):
-        return [as_numbers(v) for v in value]
+        return [numbers_as_floats(v) for v in value]
     if isinstance(value, dict):
-        return dict((k, as_numbers(v)) for k, v in value.items())
+        return dict((k, numbers_as_floats(v)) for k, v in value.items())
     return value
 
 
@@ -93,7 +93,7 @@ def check(response, expect):
         got = json.loads(response.text, object_pairs_hook=collections.OrderedDict)
     except ValueError:
         return 'body is not JSON: %r' % response.text
-    if as_numbers(got) != as_numbers(exp):
+    if numbers_as_floats(got) != numbers_as_floats(exp):
         return 'body %s, expected %s' % (json.dumps(got), json.dumps(exp))
     if list(got) != list(exp):
         return 'keys in order %s, expected %s' % (list(got), list(exp))

@@ -247,52 +247,20 @@ def lex_lambda(text):
                 return fail('unterminated regex')
 
     def binary():
+        """tryLexBinaryOperator."""
         skip_space()
         char = peek()
-        if char in ('+', '-', '*', '%'):
-            pos[1] += 1
-            emit(char)
+        if char == '' or char not in '+-*%/!<>=' or text[pos[1]:pos[1] + 2] == '//':
             return 'token'
-        if char == '/':
+        pos[1] += 1
+        if char + peek() in ('!=', '!~', '<=', '>=', '==', '=~'):
             pos[1] += 1
+        op = text[pos[0]:pos[1]]
+        emit(op)
+        if op in ('!~', '=~', '='):
+            skip_space()
             if peek() == '/':
-                pos[1] -= 1
-                return 'token'
-            emit('/')
-            return 'token'
-        if char == '!':
-            pos[1] += 1
-            if peek() in ('=', '~'):
-                pos[1] += 1
-            op = text[pos[0]:pos[1]]
-            emit(op)
-            if op == '!~':
-                skip_space()
-                if peek() == '/':
-                    return regex()
-            return 'token'
-        if char in ('>', '<'):
-            pos[1] += 1
-            if peek() == '=':
-                pos[1] += 1
-            emit(text[pos[0]:pos[1]])
-            return 'token'
-        if char == '=':
-            pos[1] += 1
-            if peek() in ('~', '='):
-                pos[1] += 1
-                op = text[pos[0]:pos[1]]
-                emit(op)
-                if op == '=~':
-                    skip_space()
-                    if peek() == '/':
-                        return regex()
-            else:
-                emit('=')
-                skip_space()
-                if peek() == '/':
-                    return regex()
-            return 'token'
+                return regex()
         return 'token'
 
     state = 'token'
