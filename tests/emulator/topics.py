@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type  # pylint: disable=invalid-name
 
+import copy
 import json
 import json.decoder
 import json.scanner
@@ -672,7 +673,7 @@ def apply_patch(doc, ops):
             except PatchError as exc:
                 raise PatchError('error in %s for %s: \'%s\': %s' % (kind, 'path' if kind == 'move' else 'from',
                                                                       key if kind == 'move' else source, exc))
-            value = json.loads(json.dumps(value)) if kind == 'copy' else value
+            value = copy.deepcopy(value) if kind == 'copy' else value  # deepCopy keeps the raw text
         con, key = _find(doc, path)
         if con is None:
             where = {'add': 'doc is missing path: "%s"', 'remove': 'doc is missing path: "%s"', 'replace': 'doc is missing path: %s',
