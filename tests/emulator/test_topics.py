@@ -150,6 +150,26 @@ def test_quirk_6_and_durations_in_nanoseconds(kapacitor):
         "'channel' expected type 'string', got unconvertible type 'float64', value: '3'"))
 
 
+def test_templates_in_options_are_parsed(kapacitor):
+    cases = [
+        ('mqtt', {'topic': 'alerts/{{ .TaskName'}, 'template: topic:1: unclosed action'),
+        ('kafka', {'cluster': 'default', 'template': '{{ if .ID }}x'},
+         'failed to parse template: template: kafka alert template:1: unexpected EOF'),
+        ('post', {'url': 'http://x/{{ foo . }}'}, 'failed to parse template: template: body:1: function "foo" not defined'),
+        ('alerta', {'attributes': {'env': 'prod{{ end }}', 'n': 1}}, 'template: env:1: unexpected {{end}}'),
+        ('sensu', {'source': 'a\n{{ "b }}'}, 'template: source:2: unterminated quoted string'),
+        ('aggregate', {'interval': 1, 'message': '{{/* x'}, 'template: message:1: unclosed comment'),
+        ('pagerduty2', {'links': [{'href': 'http://x', 'text': '{{}}'}]}, 'template: text:1: missing value for command'),
+    ]
+    for kind, options, message in cases:
+        assert create(kapacitor, {'id': 'bad-' + kind, 'kind': kind, 'options': options}) == (
+            500, error('failed to create handler: ' + message)), kind
+    assert create(kapacitor, {'id': 'json', 'kind': 'post', 'options': {'url': 'http://x/{{ json . }}'}})[0] == 200
+    # smtp only logs a bad to-field template; post does not parse its url when the endpoint exists
+    assert create(kapacitor, {'id': 'smtp', 'kind': 'smtp', 'options': {'to-field': ['{{ .X']}})[0] == 200
+    assert create(kapacitor, {'id': 'ep', 'kind': 'post', 'options': {'endpoint': 'example', 'url': '{{ foo }}'}})[0] == 200
+
+
 def test_quirk_7_aggregate_without_interval_kills_the_server(tmp_path, start_emulator):
     state = str(tmp_path / 'state.json')
     kapacitor = start_emulator(state_file=state)

@@ -202,6 +202,108 @@ def file_mode_string(mode):
 
 
 # ---------------------------------------------------------------------------------------------
+# Go text/template: the parse errors handler options meet (no template is ever executed)
+
+TEMPLATE_BUILTINS = ('and', 'call', 'html', 'index', 'slice', 'js', 'len', 'not', 'or', 'print', 'printf', 'println', 'urlquery',
+                     'eq', 'ge', 'gt', 'le', 'lt', 'ne')
+TEMPLATE_KEYWORDS = ('block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'nil', 'template', 'with', 'true', 'false')
+_TEMPLATE_TOKEN = re.compile(r'[0-9][\w.]*|"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|[.$]?[A-Za-z_][A-Za-z_0-9]*|}}|\S', re.S)
+
+
+def check_template(name, text, funcs=()):
+    """template.New(name).Parse(text): raise BuildError('template: <name>:<line>: <message>') as Go does."""
+    def fail(pos, message):
+        raise BuildError('template: %s:%d: %s' % (name, 1 + text.count('\n', 0, pos), message))
+    controls = []
+    pos = text.find('{{')
+    while pos >= 0:
+        start = pos + 2
+        if text.startswith('- ', start):
+            start += 2
+        if text.startswith('/*', start):
+            end = text.find('*/', start)
+            if end < 0:
+                fail(len(text), 'unclosed comment')
+            after = end + 2 + (2 if text.startswith(' -', end + 2) else 0)
+            if not text.startswith('}}', after):
+                fail(end, 'comment ends before closing delimiter')
+            pos = text.find('{{', after + 2)
+            continue
+        words, index = [], start
+        while True:
+            match = _TEMPLATE_TOKEN.match(text, index)
+            while match is None and index < len(text) and text[index].isspace():
+                index += 1
+                match = _TEMPLATE_TOKEN.match(text, index)
+            if match is None:
+                fail(len(text), 'unclosed action')
+            token = match.group(0)
+            if token[0] == '"' and not token.endswith('"') or token == '"':
+                fail(index, 'unterminated quoted string')
+            if token == '`':
+                fail(index, 'unterminated raw quoted string')
+            if token == '}}':
+                break
+            words.append((index, token))
+            index = match.end()
+        if words and words[-1][1] == '-':
+            words.pop()
+        if not words:
+            fail(index, 'missing value for command')
+        first = words[0][1]
+        if first in ('if', 'range', 'with', 'block', 'define'):
+            controls.append(first)
+        elif first == 'end':
+            if not controls:
+                fail(words[0][0], 'unexpected {{end}}')
+            controls.pop()
+        elif first == 'else' and not controls:
+            fail(words[0][0], 'unexpected {{else}}')
+        for where, word in words:
+            if (word[0].isalpha() or word[0] == '_') and word not in TEMPLATE_KEYWORDS + TEMPLATE_BUILTINS + tuple(funcs):
+                fail(where, 'function %s not defined' % gojson.go_quote(word))
+        pos = text.find('{{', index + 2)
+    if controls:
+        fail(len(text), 'unexpected EOF')
+
+
+def check_templates(kind, options):
+    """The templates each service's Handler() parses, in its order."""
+    def strings(value):
+        return [v for v in value or [] if isinstance(v, str)]
+    if kind == 'aggregate' and options.get('message') is not None:
+        check_template('message', options['message'])
+    elif kind == 'alerta':
+        for key in ('resource', 'event', 'environment', 'group', 'value'):
+            check_template(key, options.get(key) or '')
+        for key in ('service', 'correlate'):
+            for value in strings(options.get(key)):
+                check_template(key, value)
+        for key, value in sorted((options.get('attributes') or {}).items()):
+            if isinstance(value, str):
+                check_template(key, value)
+    elif kind == 'discord':
+        check_template('embedTitle', options.get('embed-title') or '')
+    elif kind == 'kafka' and options.get('template'):
+        try:
+            check_template('kafka alert template', options['template'])
+        except BuildError as exc:
+            raise BuildError('failed to parse template: %s' % exc)
+    elif kind == 'mqtt':
+        check_template('topic', options.get('topic') or '')
+    elif kind == 'pagerduty2':
+        for link in options.get('links') or []:
+            check_template('href', (link or {}).get('href') or '')
+            if (link or {}).get('text'):
+                check_template('text', link['text'])
+    elif kind == 'sensu':
+        check_template('source', options.get('source') or '')
+    elif kind == 'snmptrap':
+        for data in options.get('data-list') or []:
+            check_template('data', (data or {}).get('value') or '')
+
+
+# ---------------------------------------------------------------------------------------------
 # match: the TICK lambda lexer and parser (tick/ast), as far as parse errors and identifiers go
 
 TOKEN_NAMES = {'number': 'number', 'string': 'string', 'duration': 'duration', 'ident': 'identifier', 'TRUE': 'TRUE',
@@ -839,8 +941,14 @@ class TopicService:
                 raise BuildError('log path must be absolute: %s is not absolute' % path)
         if kind == 'post':
             endpoints = [e['endpoint'] for e in self.state.running.get('httppost') or []]
-            if (options.get('endpoint') or '') not in endpoints and not options.get('url'):
-                raise BuildError('An appropriately formatted url must be specified if an endpoint is not specified')
+            if (options.get('endpoint') or '') not in endpoints:
+                if not options.get('url'):
+                    raise BuildError('An appropriately formatted url must be specified if an endpoint is not specified')
+                try:
+                    check_template('body', options['url'], funcs=('json', 'jsonCompact'))
+                except BuildError as exc:
+                    raise BuildError('failed to parse template: %s' % exc)
+        check_templates(kind, options)
 
     def _register(self, spec, built):
         self.handlers.setdefault(spec['topic'], {})[spec['id']] = built
