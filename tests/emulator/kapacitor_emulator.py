@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""An emulator of Kapacitor v1.8.3's config-override and service-test HTTP API.
+"""An emulator of Kapacitor v1.8.3's config-override, service-test and topic handler HTTP API.
 
     python3 kapacitor_emulator.py --listen 127.0.0.1:9092 [--config kapacitor.conf]
 

@@ -373,7 +373,6 @@ def lex_lambda(text):
 
 
 def _lex_step(text, pos, peek, emit, fail, regex, binary):
-    # pylint: disable=too-many-return-statements,too-many-branches
     char = peek()
     if char == '':
         emit('EOF')
@@ -753,7 +752,6 @@ def _remove(doc, key):
 
 
 def apply_patch(doc, ops):
-    # pylint: disable=too-many-branches
     for op in ops:
         kind, path = _op_string(op, 'op'), _op_string(op, 'path')
         value = op.get('value')
@@ -971,7 +969,6 @@ class TopicService:
             return exc.status, render({'error': exc.message, 'message': exc.message})
 
     def _route(self, method, path, query, raw, link):
-        # pylint: disable=too-many-return-statements
         if path == TOPICS_PATH:
             if method != 'GET':
                 raise error(404, 'Not Found')
