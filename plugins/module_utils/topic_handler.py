@@ -12,7 +12,8 @@ Nothing here talks to Kapacitor. The steps of a run:
     it (None for a 404) and returns the request to make, if any: POST to create, PUT (every
     field) to replace; plan_absent() returns the DELETE;
   - present() and export_entry() show a handler in the module's input shape, secrets masked or
-    left out; secret_values() lists every secret value of raw options, for no_log.
+    left out. Which values are secrets is redaction.py's to say (topic_option_secrets() and
+    topic_entries_secrets() list them, for no_log).
 
 Kapacitor keeps the option keys as they were sent and matches them to its fields without
 regard to case, so two handlers compare equal when Kapacitor decodes their options into the
@@ -367,11 +368,6 @@ def plan_absent(desired, current):
 # ---------------------------------------------------------------------------------------------
 # Showing a handler
 
-def masked(value):
-    """How a secret value is shown: <set> or <unset>."""
-    return redaction.SECRET_UNSET if value in (None, "", [], {}) else redaction.SECRET_SET
-
-
 def _shown_value(option, value):
     if option.type == topic_kinds.DURATION and isinstance(value, (int, float)) and not isinstance(value, bool):
         return values.format_go_duration(int(value))
@@ -390,14 +386,15 @@ def _options_shown(kind_name, options):
     secrets = collections.OrderedDict()
     known = []
     for key, value in (options or {}).items():
-        option = topic_kinds.decoded_option(kind, key) if kind is not None else None
         if value is None:
             continue  # the same as left out
-        if option is None or option.name in known:
+        secret = redaction.topic_stored_secret(kind, key, known)
+        option = topic_kinds.decoded_option(kind, key) if kind is not None else None
+        if option is None or option in known:
             secrets[str(key)] = value
             continue
-        known.append(option.name)
-        if option.secret:
+        known.append(option)
+        if secret:
             secrets[topic_kinds.user_name(option.name)] = value
         else:
             shown[topic_kinds.user_name(option.name)] = _shown_value(option, value)
@@ -410,58 +407,10 @@ def present(kind, options):
     shown, secrets = _options_shown(kind, options)
     for key, value in secrets.items():
         if isinstance(value, dict):
-            shown[key] = dict((k, masked(v)) for k, v in value.items())
+            shown[key] = dict((k, redaction.shown_secret(v)) for k, v in value.items())
         else:
-            shown[key] = masked(value)
+            shown[key] = redaction.shown_secret(value)
     return shown
-
-
-def _texts(value):
-    """The texts of every leaf of a raw value (redaction.leaves()): an integral float also as an integer."""
-    texts = set()
-    for leaf in redaction.leaves(value):
-        texts.add(str(leaf))
-        if isinstance(leaf, float) and leaf.is_integer():
-            texts.add(str(int(leaf)))
-    return texts
-
-
-def secret_values(kind, options):
-    """Every secret value in raw options (input or as Kapacitor returns them), as strings.
-
-    Secret options and every key that names no option of the kind (or any key when the kind is
-    unknown, and every value when options is not a dict); values inside lists and maps at any
-    depth; numbers in their JSON spelling. Booleans and empty strings are not secrets.
-    """
-    record = topic_kinds.get_kind(kind) if isinstance(kind, str) else None
-    if not isinstance(options, dict):
-        return sorted(_texts(options))
-    found = set()
-    for key, value in options.items():
-        if topic_kinds.is_secret_key(record, key):
-            found.update(_texts(value))
-    return sorted(found)
-
-
-ENTRY_KEYS = ("topic", "id", "kind", "options", "match", "state")
-
-
-def entries_secrets(entries):
-    """Every secret value in raw handler entries (one dict or a list of them), for no_log.
-
-    Given unchecked input of any shape, it never fails: an entry that is not a dict, and a key
-    of an entry that is not one of ENTRY_KEYS, count as secrets as a whole.
-    """
-    found = set()
-    for entry in entries if isinstance(entries, list) else [entries]:
-        if not isinstance(entry, dict):
-            found.update(_texts(entry))
-            continue
-        found.update(secret_values(entry.get("kind"), entry.get("options")))
-        for key, value in entry.items():
-            if key not in ENTRY_KEYS:
-                found.update(_texts(value))
-    return sorted(found)
 
 
 def export_entry(topic, handler_json):
@@ -476,4 +425,4 @@ def export_entry(topic, handler_json):
         ("topic", topic), ("id", handler_json.get("id")), ("kind", handler_json.get("kind")),
         ("options", dict(shown)), ("match", handler_json.get("match") or ""),
     ])
-    return entry, [key for key, value in secrets.items() if masked(value) == redaction.SECRET_SET]
+    return entry, [key for key, value in secrets.items() if redaction.shown_secret(value) == redaction.SECRET_SET]

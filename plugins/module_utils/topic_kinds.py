@@ -24,7 +24,8 @@ webhook that anyone can post to) and HTTP POST headers (they carry Authorization
 keys). bigpanda app-key and victorops routing-key are not: Kapacitor's config does not redact
 them either, and they do not authorise anything without the section's token or API key. No
 topic handler option holds a basic-auth or SMTP password, a Slack URL or a Telegram token:
-those live in the config sections only. Values under an unknown option count as secrets.
+those live in the config sections only. How the marks apply (values under an unknown option
+count as secrets, for one) is redaction.py's, which holds every rule of what is secret.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -507,13 +508,3 @@ def decoded_option(kind, key):
         if folded == opt.name.lower():
             return opt
     return None
-
-
-def is_secret_key(kind, key):
-    """Whether the value under an option key is a secret: secret options and unknown keys."""
-    opt = find_option(kind, key) if kind is not None else None
-    return opt is None or bool(opt.secret)
-
-
-def secret_options(kind):
-    return tuple(o.name for o in kind.options if o.secret)

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_handler
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_kinds
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
@@ -291,12 +292,12 @@ def test_handler_paths_never_end_with_a_slash(topic, handler_id):
     ("talk", {"anything": "x"}, ["x"]),
 ])
 def test_secret_values_are_found_in_every_form(kind, options, expected):
-    assert topic_handler.secret_values(kind, options) == expected
+    assert redaction.topic_option_secrets(kind, options) == expected
 
 
 def test_secret_values_of_no_options():
-    assert topic_handler.secret_values("slack", None) == []
-    assert topic_handler.secret_values("slack", ["a", {"b": 2}]) == ["2", "a"]  # not a dict: every value
+    assert redaction.topic_option_secrets("slack", None) == []
+    assert redaction.topic_option_secrets("slack", ["a", {"b": 2}]) == ["2", "a"]  # not a dict: every value
 
 
 def test_entries_secrets_take_input_of_any_shape():
@@ -307,9 +308,9 @@ def test_entries_secrets_take_input_of_any_shape():
         "not-an-entry",
         {"kind": ["slack"], "options": {"channel": "#a"}},
     ]
-    assert topic_handler.entries_secrets(entries) == ["#a", "https://teams/x", "not-an-entry", "o1", "rk"]
-    assert topic_handler.entries_secrets({"kind": "alerta", "options": {"token": 7}}) == ["7"]
-    assert topic_handler.entries_secrets(None) == []
+    assert redaction.topic_entries_secrets(entries) == ["#a", "https://teams/x", "not-an-entry", "o1", "rk"]
+    assert redaction.topic_entries_secrets({"kind": "alerta", "options": {"token": 7}}) == ["7"]
+    assert redaction.topic_entries_secrets(None) == []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,9 +327,9 @@ def test_present_shows_module_names_go_durations_and_masks_secrets():
 
 
 def test_masked():
-    assert topic_handler.masked("x") == "<set>"
-    assert topic_handler.masked(0) == "<set>"
-    assert topic_handler.masked("") == "<unset>"
+    assert redaction.shown_secret("x") == "<set>"
+    assert redaction.shown_secret(0) == "<set>"
+    assert redaction.shown_secret("") == "<unset>"
 
 
 EXPORTED = [
@@ -351,7 +352,7 @@ def test_export_leaves_secrets_out_and_applying_it_with_them_changes_nothing(kin
     exported, secret_names = topic_handler.export_entry("cpu", current)
     assert secret_names == secrets
     assert list(exported) == ["topic", "id", "kind", "options", "match"]
-    for value in topic_handler.secret_values(kind, options):
+    for value in redaction.topic_option_secrets(kind, options):
         assert value not in repr(exported)
     given = dict(exported["options"])
     for name in secret_names:

@@ -13,6 +13,7 @@ import os
 import pytest
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_handler
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_kinds
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
@@ -118,9 +119,9 @@ def test_allowed_values():
 
 def test_unknown_keys_are_secret_keys():
     slack = topic_kinds.KINDS["slack"]
-    assert topic_kinds.is_secret_key(slack, "url")
-    assert not topic_kinds.is_secret_key(slack, "channel")
-    assert topic_kinds.is_secret_key(None, "channel")
+    assert redaction.topic_key_is_secret(slack, "url")
+    assert not redaction.topic_key_is_secret(slack, "channel")
+    assert redaction.topic_key_is_secret(None, "channel")
 
 
 def fixture_bodies():
