@@ -49,7 +49,7 @@ class HandlerStateError(Exception):
 # ---------------------------------------------------------------------------------------------
 # Names and paths
 
-def _check_name(label, value, allow_colon):
+def check_name(label, value, allow_colon):
     """A handler ID or topic as Kapacitor's regex takes it: ^[-._\\p{L}0-9]+$ (topics also ':')."""
     extra = "-._:" if allow_colon else "-._"
     if value is None:
@@ -228,8 +228,8 @@ def check_entry(topic, id, kind, options, match, state="present"):  # pylint: di
     """
     if state not in STATES:
         raise values.InputError("state: expected one of %s, got %r" % (", ".join(STATES), state))
-    topic = _check_name("topic", topic, allow_colon=True)
-    id = _check_name("id", id, allow_colon=False)
+    topic = check_name("topic", topic, allow_colon=True)
+    id = check_name("id", id, allow_colon=False)
     if match is None:
         match = ""
     if not isinstance(match, str):
@@ -426,3 +426,70 @@ def export_entry(topic, handler_json):
         ("options", dict(shown)), ("match", handler_json.get("match") or ""),
     ])
     return entry, [key for key, value in secrets.items() if redaction.shown_secret(value) == redaction.SECRET_SET]
+
+
+# ---------------------------------------------------------------------------------------------
+# Secrets left out, and a handler as a run shows it
+
+def keep_secrets(desired, current):
+    """(desired, kept): desired with each secret option it leaves out taken from current.
+
+    Kapacitor's PUT replaces every option, so a secret that the input leaves out (an exported
+    handler has none) would be cleared. It keeps the value Kapacitor has instead, when the kind
+    stays the same; an empty string clears it. kept lists the module names of those options.
+    """
+    if current is None or desired.get("kind") is None or current.get("kind") != desired["kind"]:
+        return desired, []
+    kind = topic_kinds.get_kind(desired["kind"])
+    options = collections.OrderedDict(desired["options"] or {})
+    kept = []
+    for key, value in (current.get("options") or {}).items():
+        option = topic_kinds.decoded_option(kind, key) if kind is not None else None
+        if option is None or not option.secret or option.name in options or value is None:
+            continue
+        options[option.name] = value
+        kept.append(topic_kinds.user_name(option.name))
+    if not kept:
+        return desired, []
+    return dict(desired, options=dict(options)), kept
+
+
+def predicted(plan):
+    """The handler as Kapacitor answers the plan's write (it echoes the spec it stores), None for a DELETE."""
+    if plan is None or plan["body"] is None:
+        return None
+    return dict(plan["body"])
+
+
+def shown_handler(topic, handler_id, handler_json):
+    """A handler as results show it: {topic, id, exists, kind, options (secrets masked), match}."""
+    if handler_json is None:
+        return collections.OrderedDict([("topic", topic), ("id", handler_id), ("exists", False), ("kind", None),
+                                        ("options", {}), ("match", "")])
+    return collections.OrderedDict([
+        ("topic", topic), ("id", handler_id), ("exists", True), ("kind", handler_json.get("kind")),
+        ("options", present(handler_json.get("kind"), handler_json.get("options"))),
+        ("match", handler_json.get("match") or ""),
+    ])
+
+
+def _diff_side(handler_json):
+    if handler_json is None:
+        return {}, {}
+    shown, secrets = _options_shown(handler_json.get("kind"), handler_json.get("options"))
+    side = collections.OrderedDict([("kind", handler_json.get("kind")), ("options", shown),
+                                    ("match", handler_json.get("match") or "")])
+    return side, secrets
+
+
+def diff(before_json, after_json):
+    """{before, after} of a handler for diff mode: secrets masked, <changed> for a secret whose value changed."""
+    before, before_secrets = _diff_side(before_json)
+    after, after_secrets = _diff_side(after_json)
+    same_kind = bool(before) and bool(after) and before["kind"] == after["kind"]
+    for key, value in before_secrets.items():
+        before["options"][key] = redaction.shown_secret_pair(value, after_secrets.get(key), False)[0]
+    for key, value in after_secrets.items():
+        previous = before_secrets.get(key) if same_kind else None
+        after["options"][key] = redaction.shown_secret_pair(previous, value, _strict(previous) != _strict(value))[1]
+    return dict(before=dict(before), after=dict(after))
