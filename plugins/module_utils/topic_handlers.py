@@ -281,7 +281,7 @@ def run_list(client, entries, purge, check_mode, hide):
                      if plan is not None and e is not entry and not any(e is w for w in written)]
         outcome_all.update(exc.to_result())
         outcome_all.update(written=[key_of(e.desired["topic"], e.desired["id"]) for e in written],
-                           failed=key_of(entry.desired["topic"], entry.desired["id"]), not_tried=not_tried)
+                           failed_handler=key_of(entry.desired["topic"], entry.desired["id"]), not_tried=not_tried)
         raise ModuleFailure("%s: %s. Written before it: %s. Not tried: %s." % (
             _label(entry), exc.message, ", ".join(outcome_all["written"]) or "none", ", ".join(not_tried) or "none"),
             **outcome_all)

@@ -59,7 +59,7 @@ attributes:
       - One before/after per handler that changes, headed by C(topic/id), secrets masked.
 notes:
   - B(Failures.) When Kapacitor refuses an entry, the run stops there. The result names the handlers written before it
-    (RV(written)), the one that failed (RV(failed), with RV(method), RV(path), RV(status) and RV(kapacitor_message)) and
+    (RV(written)), the one that failed (RV(failed_handler), with RV(method), RV(path), RV(status) and RV(kapacitor_message)) and
     those not tried (RV(not_tried)); it reports C(changed) when anything was written. A second run converges.
   - Secrets given in any entry, the ones Kapacitor returns in clear text, and every value under an option a kind does
     not have are masked in every output of the run, the line the module logs to the host's journal or syslog included.
@@ -199,8 +199,8 @@ written:
   type: list
   elements: str
   sample: [cpu/slack-cpu]
-failed:
-  description: When a write failed, that handler.
+failed_handler:
+  description: When a write failed, that handler (C(failed) itself is Ansible's V(true)).
   returned: when a write failed
   type: str
   sample: app/kafka-app
