@@ -16,7 +16,7 @@ description:
     topic) or of one topic (one request).
   - Returns them in RV(handlers) in exactly the shape that M(tickstack.kapacitor.kapacitor_topic_handler), each entry
     of M(tickstack.kapacitor.kapacitor_topic_handlers) and the C(kapacitor_topic_handlers) variable of the
-    C(tickstack.kapacitor.alert_endpoints) role take: options in module spelling, durations as Go duration strings.
+    C(tickstack.kapacitor.alert_endpoints) role take (options in module spelling, durations as Go duration strings).
     Applying the result to the same server changes nothing. This is how handlers defined by hand (with
     C(kapacitor define-topic-handler), Chronograf or the API) are adopted.
   - Secrets are never returned. They are left out of C(options) and the ones set are named in RV(secrets).
