@@ -63,7 +63,7 @@ class KapacitorModule(AnsibleModule):
                 found += list(self._secrets_in(raw))
         except Exception:  # pylint: disable=broad-except
             # Input of a shape nobody foresaw: hide every value rather than guess.
-            found = redaction.leaves(dict((k, v) for k, v in raw.items() if not str(k).startswith("_ansible")))
+            found = redaction.guessed(dict((k, v) for k, v in raw.items() if not str(k).startswith("_ansible")))
         self.hide(found)
 
     def hide(self, secrets):

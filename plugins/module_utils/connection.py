@@ -21,7 +21,7 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.values import InputError
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "ansible-tickstack.kapacitor/%s" % COLLECTION_VERSION
 
 DEFAULT_URL = "http://localhost:9092"

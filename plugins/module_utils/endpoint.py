@@ -37,7 +37,6 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import 
 UPDATE_SECRETS_CHOICES = ("when_unset", "always")
 
 
-
 class EndpointError(ModuleFailure):
     """A refusal found after reading Kapacitor's state (nothing was sent), or a half-applied failure."""
 
@@ -412,11 +411,40 @@ def run(client, handler, name, desired, state, update_secrets, check_mode, reset
                                   reset_options)
     after_element = element
     if plan.changed and not check_mode:
-        client.post(plan.method_path, plan.body)
+        send(client, handler, name, plan)
         after_element = find_element(handler, read_elements(client, handler), name)
         if state == "absent" and after_element is not None:
             raise EndpointError(file_defined_failure(client, handler, name, element, after_element))
     return outcome(handler, name, state, plan, element, after_element, check_mode)
+
+
+def send(client, handler, name, plan):
+    """POST a plan's write; a dropped connection is explained from a fresh read of the endpoint."""
+    try:
+        client.post(plan.method_path, plan.body)
+    except KapacitorError as exc:
+        if exc.kind == "dropped":
+            exc.message += ": " + explain_dropped(client, handler, name, plan)
+            exc.args = (exc.message,)
+        raise
+
+
+def explain_dropped(client, handler, name, plan):
+    """What Kapacitor holds after it dropped the connection of a write, and what to do."""
+    try:
+        element = find_element(handler, read_elements(client, handler), name)
+    except KapacitorError as exc:
+        return "reading it again failed too (%s): check Kapacitor, then run again" % exc.message
+    if plan.operation == "add" and element is not None:
+        return ("reading again, Kapacitor now has %s: it was added at the same moment by another run (Kapacitor drops"
+                " an add of an element that already has stored overrides, and its running service can then be left"
+                " without the element although GET /kapacitor/v1/config shows it). Restart Kapacitor so that its"
+                " running service has the element, and run again: the next run updates it with set"
+                % describe(handler, name))
+    if plan.operation == "add":
+        return "reading again, Kapacitor has no %s: nothing was applied; run again" % describe(handler, name)
+    return ("reading again, %s %s; run again to converge (a run that finds nothing to change sends nothing)"
+            % (describe(handler, name), "exists" if element is not None else "does not exist"))
 
 
 def restore_body(handler, before, after):

@@ -63,15 +63,7 @@ def _raw_key(entry):
 
 
 def _check_entry(position, entry):
-    if not isinstance(entry, dict):
-        raise values.InputError("expected a dict with handler, name, config and state")
-    unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
-    if unknown:
-        raise values.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(ENTRY_KEYS)))
-    handler = redaction.entry_handler(entry)
-    if handler is None:
-        raise values.InputError("handler: expected one of %s, got %r"
-                                % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    handler = values.check_entry(entry, ENTRY_KEYS)
     state = entry.get("state") if entry.get("state") is not None else "present"
     if state not in STATES:
         raise values.InputError("state: expected one of %s, got %r" % (", ".join(STATES), state))
@@ -131,10 +123,8 @@ def _diff(handler, name, result):
                 after=result["diff"]["after"])
 
 
-def run(client, entries, update_secrets, purge, check_mode, warn):
-    """Apply a checked list. Returns the module result; raises ModuleFailure when an entry failed."""
-    before, _missing = endpoint.read_all(client)
-    work = list(entries) + (purge_entries(entries, before) if purge else [])
+def _plan_all(work, before, update_secrets):
+    """[(entry, element, plan)] for every entry against one read; a refusal of any stops everything."""
     planned, problems = [], []
     for entry in work:
         elements = before.get(entry.handler.name) or []
@@ -150,55 +140,55 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
         planned.append((entry, element, plan))
     if problems:
         raise ModuleFailure("nothing was written: " + "; ".join(problems))
+    return planned
 
-    requests, failure, written = [], None, []
-    for entry, element, plan in planned:
-        if not plan.changed or check_mode:
+
+def _send_all(client, planned):
+    """(requests, written entries, (entry, error) of the write that failed or None), in list order."""
+    requests, written = [], []
+    for entry, _element, plan in planned:
+        if not plan.changed:
             continue
-        if failure is not None:
-            break
         request = plan.request()
-        try:
-            client.post(plan.method_path, plan.body)
-        except KapacitorError as exc:
-            failure = (entry, exc)
-            request["status"] = exc.status
-            requests.append(request)
-            break
-        request["status"] = 204
         requests.append(request)
+        try:
+            endpoint.send(client, entry.handler, entry.name, plan)
+        except KapacitorError as exc:
+            request["status"] = exc.status
+            return requests, written, (entry, exc)
+        request["status"] = 204  # Kapacitor's answer to an update it applied
         written.append(entry)
+    return requests, written, None
 
-    after = before
-    if written:
-        after = endpoint.read_all(client)[0]
 
-    results, diffs, purged, survivors, file_defined = [], [], [], [], []
+def run(client, entries, update_secrets, purge, check_mode, warn):
+    """Apply a checked list. Returns the module result; raises ModuleFailure when an entry failed."""
+    before, _missing = endpoint.read_all(client)
+    planned = _plan_all(list(entries) + (purge_entries(entries, before) if purge else []), before, update_secrets)
+    requests, written, failure = ([], [], None) if check_mode else _send_all(client, planned)
+    after = endpoint.read_all(client)[0] if written else before
     failed_entry = failure[0] if failure else None
-    attempted = set(id(e) for e in written) | ({id(failed_entry)} if failed_entry else set())
+
+    results, purged, diffs, survivors, file_defined = [], [], [], [], []
     for entry, element, plan in planned:
-        after_element = endpoint.find_element(entry.handler, after.get(entry.handler.name) or [], entry.name)
-        if plan.changed and not check_mode and id(entry) not in attempted:
-            after_element = element  # not tried
+        status = _status(entry, plan, written, failed_entry, check_mode)
+        after_element = element
+        if status == "written":
+            after_element = endpoint.find_element(entry.handler, after.get(entry.handler.name) or [], entry.name)
         result = endpoint.outcome(entry.handler, entry.name, entry.state, plan, element, after_element, check_mode)
-        if entry.state == "absent" and plan.changed and not check_mode and id(entry) in attempted \
-                and after_element is not None and entry is not failed_entry:
+        result.update(handler=entry.handler.name, name=entry.name, status=status)
+        if status in ("failed", "not_tried"):
+            result["changed"] = False
+        if status == "written" and entry.state == "absent" and after_element is not None:
+            # Still there after remove: kapacitor.conf defines it.
             if entry.position is None:
                 survivors.append(key_of(entry.handler.name, entry.name))
-                result["changed"] = endpoint.endpoint_result(entry.handler, entry.name, element) != \
-                    result["endpoint"]
+                result["changed"] = endpoint.endpoint_result(entry.handler, entry.name, element) != result["endpoint"]
             else:
                 file_defined.append(endpoint.file_defined_failure(client, entry.handler, entry.name, element,
                                                                   after_element))
-        result["status"] = _status(entry, plan, written, failed_entry, check_mode)
-        if result["status"] in ("failed", "not_tried"):
-            result["changed"] = False
-        result.update(handler=entry.handler.name, name=entry.name)
-        if entry.position is None:
-            purged.append(result)
-        else:
-            results.append(result)
-        if result["changed"] or (plan.changed and check_mode and plan.predictable):
+        (results if entry.position is not None else purged).append(result)
+        if result["changed"] or (status == "would_write" and plan.predictable):
             diffs.append(_diff(entry.handler, entry.name, result))
     if survivors:
         warn("purge: %s defined in kapacitor.conf (or built into Kapacitor), so remove only dropped the values set"
@@ -209,13 +199,12 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
              " sends its request on every run and reports changed only when the endpoint reads differently")
 
     # A write that changed nothing (a reset of an option that had no override) does not count.
-    changed = any(r["changed"] for r in results + purged)
-    outcome = dict(changed=changed, endpoints=results, purged=purged, requests=requests, diff=diffs,
+    outcome = dict(changed=any(r["changed"] for r in results + purged), endpoints=results, purged=purged,
+                   requests=requests, diff=diffs,
                    changed_endpoints=[key_of(r["handler"], r["name"]) for r in results if r["changed"]])
     if failure is not None:
         entry, exc = failure
-        not_tried = [key_of(e.handler.name, e.name) for e, _el, plan in planned
-                     if plan.changed and id(e) not in attempted]
+        not_tried = [key_of(r["handler"], r["name"]) for r in results + purged if r["status"] == "not_tried"]
         outcome.update(exc.to_result())
         outcome.update(written=[key_of(e.handler.name, e.name) for e in written],
                        failed=key_of(entry.handler.name, entry.name), not_tried=not_tried)

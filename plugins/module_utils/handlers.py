@@ -137,7 +137,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="bigpanda", tab="BigPanda", element_key=None, deprecated_by=None, description="BigPanda event correlation.",
+        name="bigpanda", tab="BigPanda", element_key=None, deprecated_by=None,
+        description="BigPanda event correlation.",
         options=(
             ENABLED, GLOBAL,
             opt("app-key", STR, "", "Application Key."),
@@ -156,7 +157,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="discord", tab=None, element_key="workspace", deprecated_by=None, description="Discord channel webhooks; a list of workspaces (no Chronograf tab).",
+        name="discord", tab=None, element_key="workspace", deprecated_by=None,
+        description="Discord channel webhooks; a list of workspaces (no Chronograf tab).",
         options=(
             ENABLED,
             opt("default", BOOL, True, "This workspace is the default one."),
@@ -178,7 +180,8 @@ _HANDLERS = (
         test_selector="workspace",
     ),
     Handler(
-        name="httppost", tab=None, element_key="endpoint", deprecated_by=None, description="HTTP POST of alert data to a URL; a list of endpoints (no Chronograf tab).",
+        name="httppost", tab=None, element_key="endpoint", deprecated_by=None,
+        description="HTTP POST of alert data to a URL; a list of endpoints (no Chronograf tab).",
         options=(
             opt("endpoint", STR, "example", "Element key: the endpoint name (module option O(name))."),
             opt("url", STR, "http://example.com", "URL to post alerts to; may be a Go template."),
@@ -199,7 +202,8 @@ _HANDLERS = (
         test_selector="endpoint",
     ),
     Handler(
-        name="kafka", tab="Kafka", element_key="id", deprecated_by=None, description="Apache Kafka clusters; a list keyed by ID.",
+        name="kafka", tab="Kafka", element_key="id", deprecated_by=None,
+        description="Apache Kafka clusters; a list keyed by ID.",
         options=(
             ENABLED,
             opt("id", STR, "default", "Element key: the cluster ID (module option O(name))."),
@@ -222,7 +226,8 @@ _HANDLERS = (
         test_selector="cluster",
     ),
     Handler(
-        name="mqtt", tab=None, element_key="name", deprecated_by=None, description="MQTT brokers; a list keyed by name (no Chronograf tab).",
+        name="mqtt", tab=None, element_key="name", deprecated_by=None,
+        description="MQTT brokers; a list keyed by name (no Chronograf tab).",
         options=(
             ENABLED,
             opt("name", STR, "default", "Element key: the broker name (module option O(name))."),
@@ -242,7 +247,8 @@ _HANDLERS = (
         test_selector="broker-name",
     ),
     Handler(
-        name="opsgenie", tab="OpsGenie", element_key=None, deprecated_by="opsgenie2", description="OpsGenie v1 API (deprecated by Kapacitor: use opsgenie2).",
+        name="opsgenie", tab="OpsGenie", element_key=None, deprecated_by="opsgenie2",
+        description="OpsGenie v1 API (deprecated by Kapacitor: use opsgenie2).",
         options=(
             ENABLED,
             opt("api-key", STR, "", "API Key.", secret=REDACTED),
@@ -279,7 +285,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="pagerduty", tab="PagerDuty", element_key=None, deprecated_by="pagerduty2", description="PagerDuty v1 API (deprecated by Kapacitor: use pagerduty2).",
+        name="pagerduty", tab="PagerDuty", element_key=None, deprecated_by="pagerduty2",
+        description="PagerDuty v1 API (deprecated by Kapacitor: use pagerduty2).",
         options=(
             ENABLED,
             opt("url", STR, "https://events.pagerduty.com/generic/2010-04-15/create_event.json", "PagerDuty URL."),
@@ -293,7 +300,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="pagerduty2", tab="PagerDuty2", element_key=None, deprecated_by=None, description="PagerDuty Events API v2.",
+        name="pagerduty2", tab="PagerDuty2", element_key=None, deprecated_by=None,
+        description="PagerDuty Events API v2.",
         options=(
             ENABLED,
             opt("url", STR, "https://events.pagerduty.com/v2/enqueue", "PagerDuty URL."),
@@ -338,7 +346,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="servicenow", tab="ServiceNow", element_key=None, deprecated_by=None, description="ServiceNow event management.",
+        name="servicenow", tab="ServiceNow", element_key=None, deprecated_by=None,
+        description="ServiceNow event management.",
         options=(
             ENABLED,
             opt("url", STR, "https://instance.service-now.com/api/global/em/jsonv2", "URL of the events API."),
@@ -355,7 +364,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="slack", tab="Slack", element_key="workspace", deprecated_by=None, description="Slack webhooks; a list of workspaces (C(name: '') is the default one).",
+        name="slack", tab="Slack", element_key="workspace", deprecated_by=None,
+        description="Slack webhooks; a list of workspaces (C(name: '') is the default one).",
         options=(
             ENABLED,
             opt("default", BOOL, True, "This workspace is the default one."),
@@ -451,7 +461,8 @@ _HANDLERS = (
         test_selector=None,
     ),
     Handler(
-        name="victorops", tab="VictorOps", element_key=None, deprecated_by=None, description="VictorOps (Splunk On-Call).",
+        name="victorops", tab="VictorOps", element_key=None, deprecated_by=None,
+        description="VictorOps (Splunk On-Call).",
         options=(
             ENABLED,
             opt("api-key", STR, "", "API Key.", secret=REDACTED),

@@ -12,7 +12,8 @@ What is secret, for alert endpoints (the config API):
     map options marked secret (HTTP POST headers): keys are shown, values never;
   - test options the table marks secret;
   - any value under a key the handler does not have, at any depth, and the whole config of an
-    entry whose handler is not known: which of its values are secrets cannot be told;
+    entry whose handler is not known: which of its values are secrets cannot be told (values of
+    fewer than MIN_GUESSED_SECRET characters excepted, see below);
   - credentials inside a URL the user gave (user-info).
 
 What is secret, for topic handlers (the alert topics API, which returns every option in clear
@@ -66,31 +67,51 @@ def leaves(value):
     return [value]
 
 
+# Values in unknown places are only guessed to be secrets; the shortest ones (a port, a count, a
+# one-letter typo) are not registered, since masking them would rewrite unrelated text (an item
+# number, a port in a URL) all over the run's output. Known secrets are registered whatever their length.
+MIN_GUESSED_SECRET = 4
+
+
+def guessed(value):
+    """The leaves of a value found where its meaning is unknown, short ones left out."""
+    return [leaf for leaf in leaves(value) if len(str(leaf)) >= MIN_GUESSED_SECRET]
+
+
 def config_secrets(handler, config):
     """Every secret value in a raw config dict of one handler (handler None: the whole config)."""
     if handler is None or not isinstance(config, dict):
-        return leaves(config)
+        return guessed(config)
     found = []
     for key, value in config.items():
         option = values.resolve_option(handler, str(key))
-        if option is None or (option.secret and option.type != handlers.OBJECT):
+        if option is None:
+            found.extend(guessed(value))
+        elif option.secret and option.type != handlers.OBJECT:
             found.extend(leaves(value))
         elif option.type == handlers.OBJECT and isinstance(value, dict):
             for fkey, item in value.items():
                 field = handlers.field(option, fkey)
-                if field is None or field.secret:
+                if field is None:
+                    found.extend(guessed(item))
+                elif field.secret:
                     found.extend(leaves(item))
+        elif option.type == handlers.OBJECT and any(f.secret for f in option.fields):
+            # Not a dict where one holding secrets is expected (SASLAuth: the password itself).
+            found.extend(guessed(value))
     return found
 
 
 def test_option_secrets(handler, options):
     """Every secret value in a raw test-options dict."""
     if handler is None or not isinstance(options, dict):
-        return leaves(options)
+        return guessed(options)
     found = []
     for key, value in options.items():
         test_option = handlers.resolve_test_option(handler, str(key))
-        if test_option is None or test_option.secret:
+        if test_option is None:
+            found.extend(guessed(value))
+        elif test_option.secret:
             found.extend(leaves(value))
     return found
 
@@ -106,14 +127,14 @@ def entries_secrets(entries):
     found = []
     for entry in entries if isinstance(entries, list) else [entries]:
         if not isinstance(entry, dict):
-            found.extend(leaves(entry))
+            found.extend(guessed(entry))
             continue
         handler = entry_handler(entry)
         found.extend(config_secrets(handler, entry.get("config")))
         found.extend(test_option_secrets(handler, entry.get("test_options")))
         for key, value in entry.items():
             if key not in ("handler", "name", "config", "state", "reset_options", "test_options"):
-                found.extend(leaves(value))
+                found.extend(guessed(value))
     return found
 
 
@@ -243,15 +264,16 @@ _URL = re.compile(r"""\b([A-Za-z][A-Za-z0-9+.-]*://)([^\s"'<>`]+)""")
 
 def _scrub_url(match):
     scheme, rest = match.group(1), match.group(2)
+    # Punctuation that ends a sentence (or Go's "Post <url>: <error>") is not part of the URL.
+    rest, trailer = re.match(r"(.*?)([.,;:)\]}]*)$", rest).groups()
     authority, sep, tail = re.match(r"([^/?#]*)([/?#]?)(.*)", rest).groups()
     host = authority.rpartition("@")[2]
     shown = scheme + (MASK + "@" if "@" in authority else "") + host
-    # A lone trailing '/' (or punctuation ending a sentence) hides nothing.
-    if tail.rstrip(".,;:)]}") or sep in ("?", "#"):
+    if tail or sep in ("?", "#"):
         shown += "/" + MASK
-    elif sep:
-        shown += sep + tail
-    return shown
+    else:
+        shown += sep  # a lone trailing '/' hides nothing
+    return shown + trailer
 
 
 def scrub(text):

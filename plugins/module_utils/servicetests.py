@@ -70,7 +70,7 @@ def _check_choice(label, test_option, value):
         if value.lower() == choice.lower():
             return choice
     raise values.InputError("%s: %r is not allowed; expected one of: %s"
-                       % (label, value, ", ".join(repr(c) for c in test_option.choices)))
+                            % (label, value, ", ".join(repr(c) for c in test_option.choices)))
 
 
 def check_options(handler, options):
@@ -85,10 +85,10 @@ def check_options(handler, options):
         test_option = resolve(handler, str(key))
         if test_option is None:
             raise values.InputError("%s: unknown test option for handler %s; valid test options: %s"
-                               % (label, handler.name, ", ".join(valid_names(handler))))
+                                    % (label, handler.name, ", ".join(valid_names(handler))))
         if test_option.name == handler.test_selector:
             raise values.InputError("%s: the %s element is chosen with name, not with the %s test option"
-                               % (label, handler.name, key))
+                                    % (label, handler.name, key))
         if test_option.name in checked:
             raise values.InputError("%s: test option %s is given twice" % (label, user_name(test_option.name)))
         if test_option.type == handlers.ANY:
@@ -101,7 +101,7 @@ def check_options(handler, options):
     for required in REQUIRED_TEST_OPTIONS.get(handler.name, ()):
         if not checked.get(required):
             raise values.InputError("options.%s: required for handler %s: Kapacitor's test has no default for it"
-                               % (user_name(required), handler.name))
+                                    % (user_name(required), handler.name))
     return checked
 
 
@@ -110,7 +110,7 @@ def check_name(handler, name):
     if name is None:
         if handler.name in NAME_REQUIRED:
             raise values.InputError("name: required for handler %s: give the %s of the element to test"
-                               % (handler.name, handler.element_key))
+                                    % (handler.name, handler.element_key))
         return None
     return values.check_name(handler, name)
 
@@ -198,7 +198,7 @@ def secrets_in_params(params):
     found = redaction.test_option_secrets(redaction.entry_handler(params), params.get("options"))
     for entry in params.get("endpoints") or [] if isinstance(params.get("endpoints"), list) else [params.get("endpoints")]:
         if not isinstance(entry, dict):
-            found.extend(redaction.leaves(entry))
+            found.extend(redaction.guessed(entry))
             continue
         handler = redaction.entry_handler(entry)
         for key in ("options", "test_options"):
@@ -254,15 +254,7 @@ BULK_KEYS = ("handler", "name", "options", "test_options", "config", "state", "r
 
 def _check_bulk_entry(entry):
     """(handler, name, options, state) of one entry of endpoints; raises InputError."""
-    if not isinstance(entry, dict):
-        raise values.InputError("expected a dict with handler, name and options")
-    unknown = sorted(str(k) for k in entry if k not in BULK_KEYS)
-    if unknown:
-        raise values.InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(BULK_KEYS)))
-    handler = redaction.entry_handler(entry)
-    if handler is None:
-        raise values.InputError("handler: expected one of %s, got %r"
-                                % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    handler = values.check_entry(entry, BULK_KEYS)
     if entry.get("options") is not None and entry.get("test_options") is not None:
         raise values.InputError("options and test_options are the same thing: give one")
     options = entry.get("options") if entry.get("options") is not None else entry.get("test_options")
@@ -306,8 +298,8 @@ def run_bulk(module):
     if skipped:
         module.warn("no test alert sent through %s" % "; ".join(skipped))
     if failures:
-        raise ModuleFailure("%d of %d test alerts failed: %s" % (len(failures), sum(r["sent"] for r in results),
-                                                               "; ".join(failures)), **outcome)
+        sent = sum(r["sent"] for r in results)
+        raise ModuleFailure("%d of %d test alerts failed: %s" % (len(failures), sent, "; ".join(failures)), **outcome)
     return outcome
 
 

@@ -267,6 +267,19 @@ def check_config(handler, config):
     return desired
 
 
+def check_entry(entry, keys):
+    """The Handler a raw entry of a list names, once its keys are checked; raises InputError."""
+    if not isinstance(entry, dict):
+        raise InputError("expected a dict with %s" % ", ".join(keys[:3]))
+    unknown = sorted(str(k) for k in entry if k not in keys)
+    if unknown:
+        raise InputError("unknown key %s; an entry takes %s" % (", ".join(unknown), ", ".join(keys)))
+    handler = handlers.get_handler(entry.get("handler")) if isinstance(entry.get("handler"), str) else None
+    if handler is None:
+        raise InputError("handler: expected one of %s, got %r" % (", ".join(handlers.HANDLER_NAMES), entry.get("handler")))
+    return handler
+
+
 def check_name(handler, name):
     """Check the element name against the handler; returns it (None for non-list handlers)."""
     if not handlers.is_list(handler):

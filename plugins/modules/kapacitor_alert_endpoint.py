@@ -73,7 +73,8 @@ options:
         integers given to string options are sent as strings. Durations are Go duration strings such as V(90s),
         V(1m30s) or V(1h); V(60s), V(1m) and V(1m0s) are the same value.
       - Lists replace the whole list; an empty list V([]) and an unset list are the same. HTTP POST C(config.headers)
-        replaces the whole map; its values are treated as credentials (compared by value, never shown). The fields of Zenoss C(config.severity_map) and Kafka C(config.SASLAuth) are merged;
+        replaces the whole map; its values are treated as credentials (compared by value, never shown). The fields
+        of Zenoss C(config.severity_map) and Kafka C(config.SASLAuth) are merged;
         fields left out keep their current values (the module sends them again, because Kapacitor would otherwise
         reset them to C(kapacitor.conf)). HTTP POST C(config.basic_auth) is redacted, so its current fields are
         unknown; give both C(username) and C(password).

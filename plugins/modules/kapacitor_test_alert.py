@@ -80,7 +80,7 @@ options:
         is. Entries whose C(state) is not V(present) are skipped.
       - Every entry is checked before anything is sent. One request reads every endpoint; an endpoint that does not
         exist or is disabled is skipped, with the reason in RV(results) and a warning (HTTP POST endpoints have no
-        C(enabled) option and are always tested). Each test is then sent, and a failed test does not stop the others:
+        C(enabled) option and are always tested). Each test is then sent, and a failed test does not stop the others;
         the module fails at the end, naming each test that failed.
     type: list
     elements: raw

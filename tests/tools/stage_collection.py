@@ -1,4 +1,4 @@
-"""Copy the collection into DEST/ansible_collections/tickstack/kapacitor.
+"""Copy the collection into DEST/ansible_collections/tickstack/kapacitor, for each DEST given.
 
 ansible-test only works on a collection that sits at a real path ending in
 ansible_collections/<namespace>/<name>, so `make test` works on a staged copy and a
@@ -51,12 +51,9 @@ def remove_empty_dirs(dest):
             os.rmdir(dirpath)
 
 
-def main():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    dest = os.path.join(os.path.abspath(sys.argv[1]), "ansible_collections", "tickstack", "kapacitor")
+def stage(files, root, dest):
     os.makedirs(dest, exist_ok=True)
     clear(dest)
-    files = source_files(root)
     for name in files:
         target = os.path.join(dest, name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -65,6 +62,15 @@ def main():
     if not os.path.isdir(os.path.join(dest, ".git")):
         subprocess.run(["git", "init", "-q", dest], check=True)
     print("staged %d files in %s" % (len(files), dest))
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: stage_collection.py DEST...")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    files = source_files(root)
+    for base in sys.argv[1:]:
+        stage(files, root, os.path.join(os.path.abspath(base), "ansible_collections", "tickstack", "kapacitor"))
 
 
 if __name__ == "__main__":

@@ -135,6 +135,28 @@ play configure_alert_endpoints -e @partial.yml || fail "the second rerun failed"
 recap 0
 clear_log
 
+step "two runs add the same new element at the same moment: one wins, the other says what Kapacitor holds"
+clear_log
+"$python" requests.py "$url" fault '{"method": "POST", "path": "/config/slack$", "delay": 1, "count": 2}'
+same='{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "race", "config": {"enabled": false, "channel": "#race"}}]}'
+ansible-playbook tickstack.kapacitor.configure_alert_endpoints -i "$work/inventory.yml" -e "$same" > "$work/race1" 2>&1 &
+first=$!
+ansible-playbook tickstack.kapacitor.configure_alert_endpoints -i "$work/inventory.yml" -e "$same" > "$work/race2" 2>&1 &
+second=$!
+rc1=0 rc2=0
+wait "$first" || rc1=$?
+wait "$second" || rc2=$?
+cat "$work/race1" "$work/race2" > "$work/out"
+[[ $((rc1 == 0)) != $((rc2 == 0)) ]] || fail "expected exactly one of the two runs to fail (rc $rc1 and $rc2)"
+grep -q "closed the connection without an answer" "$work/out" || fail "the dropped add is not reported"
+grep -q "Kapacitor now has slack 'race': it was added at the same moment by another run" "$work/out" ||
+  fail "the message does not say what Kapacitor holds"
+grep -q "Restart Kapacitor" "$work/out" || fail "the message does not say what to do"
+"$python" requests.py "$url" healthy || fail "Kapacitor's config API does not answer 200 after the race"
+play configure_alert_endpoints -e "$same" || fail "the rerun failed"
+recap 0
+clear_log
+
 step "a misspelt option in the last entry stops the run before anything is written"
 if play configure_alert_endpoints -e @bad_option.yml; then fail "the run did not fail"; fi
 grep -q 'chat_idd' "$work/out" || fail "the error does not name the misspelt option"

@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 
 
@@ -22,8 +22,8 @@ def default_element(handler, **options):
     rendered = {}
     for option in handler.options:
         value = copy.deepcopy(option.default)
-        if option.secret == H.REDACTED:
-            value = bool(value) and not V.is_empty_secret(value)
+        if option.secret == handlers.REDACTED:
+            value = bool(value) and not values.is_empty_secret(value)
         rendered[option.name] = value
     rendered.update(options)
     return {"options": rendered}
@@ -35,13 +35,13 @@ class FakeKapacitor:
         self.sections = {}
         self.file_defined = {}
         self.requests = []
-        for name, handler in H.HANDLERS.items():
-            if H.is_list(handler):
+        for name, handler in handlers.HANDLERS.items():
+            if handlers.is_list(handler):
                 self.sections[name] = []
             else:
                 self.sections[name] = [default_element(handler)["options"]]
         for section, names in (file_elements or {}).items():
-            handler = H.get_handler(section)
+            handler = handlers.get_handler(section)
             for element in names:
                 self.sections[section].append(default_element(handler, **{handler.element_key: element})["options"])
             self.file_defined[section] = set(names)
@@ -62,14 +62,14 @@ class FakeKapacitor:
                     sections[name] = {"elements": [{"options": copy.deepcopy(e)} for e in elements]}
             return {"sections": sections}
         section, element = self._split(path)
-        handler = H.get_handler(section)
+        handler = handlers.get_handler(section)
         elements = self.sections[section]
         if element is None:
             if not elements:
                 raise KapacitorError("GET: 404", "GET", path, 404, "unknown section: %s" % section)
             return {"elements": [{"options": copy.deepcopy(e)} for e in elements]}
         for e in elements:
-            if not H.is_list(handler) or e.get(handler.element_key) == element:
+            if not handlers.is_list(handler) or e.get(handler.element_key) == element:
                 return {"options": copy.deepcopy(e)}
         raise KapacitorError("GET: 404", "GET", path, 404, "unknown section/element")
 
@@ -85,12 +85,12 @@ class FakeKapacitor:
         self.requests.append(("POST", path, copy.deepcopy(body)))
         self.writes += int(write)
         section, element = self._split(path)
-        handler = H.get_handler(section)
-        options = H.option_map(handler)
+        handler = handlers.get_handler(section)
+        options = handlers.option_map(handler)
         if "set" in body:
             target = None
             for e in self.sections[section]:
-                if not H.is_list(handler) or e.get(handler.element_key, "") == (element or ""):
+                if not handlers.is_list(handler) or e.get(handler.element_key, "") == (element or ""):
                     target = e
             assert target is not None, "set on an unknown element"
             for key, value in body["set"].items():
@@ -101,7 +101,7 @@ class FakeKapacitor:
             assert all(e.get(handler.element_key) != key for e in self.sections[section]), "add of an existing element"
             new = {}
             for option in handler.options:
-                new[option.name] = False if option.secret == H.REDACTED else V.zero_value(option.type, option.fields)
+                new[option.name] = False if option.secret == handlers.REDACTED else values.zero_value(option.type, option.fields)
             new[handler.element_key] = key
             for k, v in body["add"].items():
                 if k != handler.element_key:
@@ -109,8 +109,8 @@ class FakeKapacitor:
             self.sections[section].append(new)
         elif "delete" in body:
             for e in self.sections[section]:
-                if not H.is_list(handler) or e.get(handler.element_key, "") == (element or ""):
-                    default = default_element(handler, **({handler.element_key: element} if H.is_list(handler) else {}))
+                if not handlers.is_list(handler) or e.get(handler.element_key, "") == (element or ""):
+                    default = default_element(handler, **({handler.element_key: element} if handlers.is_list(handler) else {}))
                     for key in body["delete"]:
                         e[key] = default["options"][key]
         elif "remove" in body:
@@ -126,17 +126,17 @@ class FakeKapacitor:
     @staticmethod
     def _apply(option, target, value):
         assert value is not None, "null sent"
-        if option.secret == H.REDACTED:
-            target[option.name] = not V.is_empty_secret(value)
-        elif option.type == H.OBJECT:
+        if option.secret == handlers.REDACTED:
+            target[option.name] = not values.is_empty_secret(value)
+        elif option.type == handlers.OBJECT:
             merged = dict(target.get(option.name) or {})
             for k, v in value.items():
-                if any(f.name == k and f.type == H.NS_DURATION for f in option.fields):
-                    v = V.parse_go_duration(v)
+                if any(f.name == k and f.type == handlers.NS_DURATION for f in option.fields):
+                    v = values.parse_go_duration(v)
                 merged[k] = v
             target[option.name] = merged
-        elif option.type == H.DURATION:
-            target[option.name] = V.normalise_duration(value)
+        elif option.type == handlers.DURATION:
+            target[option.name] = values.normalise_duration(value)
         else:
             target[option.name] = value
 

@@ -202,6 +202,43 @@ def test_an_unreadable_ca_path_is_named_before_any_request(tmp_path):
     assert req.calls == []
 
 
+def test_a_first_answer_without_kapacitors_header_does_not_look_like_kapacitor():
+    not_kapacitor = HTTPError("http://k/x", 404, "Not Found", {}, io.BytesIO(b"<html>404 page</html>"))
+    c, unused_req, unused_sleeps = client([not_kapacitor])
+    with pytest.raises(KapacitorError) as failure:
+        c.get("/config/smtp/")
+    assert failure.value.kind == "not_kapacitor" and failure.value.status == 404
+    assert "this does not look like Kapacitor's API at https://kapacitor.example:9092" in failure.value.message
+    assert "too old" not in failure.value.message
+
+
+def test_a_404_from_kapacitor_itself_keeps_its_hint():
+    c, unused_req, unused_sleeps = client([http_error(404, "unknown section: zenoss")])
+    with pytest.raises(KapacitorError) as failure:
+        c.get("/config/zenoss/")
+    assert failure.value.kind == "http" and "too old for the handler" in failure.value.message
+
+
+@pytest.mark.parametrize("method, path, hinted", [
+    ("POST", "/config/smtp/", True),
+    ("GET", "/config", False),
+    ("POST", "/service-tests/smtp", False),
+])
+def test_the_running_service_hint_is_only_for_a_failed_config_write(method, path, hinted):
+    c, unused_req, unused_sleeps = client([Response(b"{}"), http_error(500, "boom")])
+    c.get("/config")
+    with pytest.raises(KapacitorError) as failure:
+        c.post(path, {}) if method == "POST" else c.get(path)
+    assert ("its running service refused the new configuration" in failure.value.message) == hinted
+
+
+def test_writes_are_counted_and_service_tests_are_not_writes():
+    c, unused_req, unused_sleeps = client([Response(b""), Response(b'{"success": true}')])
+    c.post("/config/smtp/", {"set": {"port": 25}})
+    c.post("/service-tests/smtp", {}, write=False)
+    assert c.writes == 1
+
+
 def test_put_and_delete_are_writes_sent_once():
     c, req, sleeps = client([Response(b'{"id": "h"}'), Response(b"", status=204)], url="http://k:9092")
     assert c.put("/alerts/topics/cpu/handlers/h", {"id": "h", "kind": "log"}) == {"id": "h"}

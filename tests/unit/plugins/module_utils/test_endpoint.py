@@ -7,16 +7,17 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 
 
 def run(kap, handler, name, config, state="present", update_secrets="when_unset", check_mode=False):
-    h = H.get_handler(handler)
-    desired = V.check_config(h, config)
-    return E.run(kap, h, name, desired, state, update_secrets, check_mode)
+    h = handlers.get_handler(handler)
+    desired = values.check_config(h, config)
+    return endpoint.run(kap, h, name, desired, state, update_secrets, check_mode)
 
 
 def test_non_list_update_sends_one_set_on_the_trailing_slash_path_then_nothing():
@@ -175,7 +176,7 @@ def test_absent_on_a_file_element_fails_and_restores_its_values():
     kap = FakeKapacitor(file_elements={"kafka": ["conf"]})
     run(kap, "kafka", "conf", {"brokers": ["k:9092"], "batch_size": 7})
     kap.requests = []
-    with pytest.raises(E.EndpointError) as err:
+    with pytest.raises(endpoint.EndpointError) as err:
         run(kap, "kafka", "conf", {}, state="absent")
     assert "defined in kapacitor.conf" in str(err.value) and "enabled: false" in str(err.value)
     assert kap.posts()[0] == ("POST", "/config/kafka", {"remove": ["conf"]})
@@ -189,8 +190,8 @@ def test_absent_on_a_file_element_fails_and_restores_its_values():
     ("discord", "", "config: {enabled: false}"),
 ])
 def test_absent_refused_before_any_request(handler, name, message):
-    with pytest.raises(V.InputError) as err:
-        E.check_absent_allowed(H.get_handler(handler), name)
+    with pytest.raises(values.InputError) as err:
+        endpoint.check_absent_allowed(handlers.get_handler(handler), name)
     assert message in str(err.value)
 
 
@@ -199,10 +200,36 @@ def test_unnamed_workspace_change_refused_when_named_ones_exist():
     run(kap, "slack", "", {"channel": "#a"})
     run(kap, "slack", "team", {"channel": "#t"})
     kap.requests = []
-    with pytest.raises(E.EndpointError) as err:
+    with pytest.raises(endpoint.EndpointError) as err:
         run(kap, "slack", "", {"channel": "#b"})
     assert "every element of the section" in str(err.value) and "team" in str(err.value)
     assert kap.posts() == []
     assert not run(kap, "slack", "", {"channel": "#a"})["changed"]
 
 
+class DroppingKapacitor(FakeKapacitor):
+    """Applies the first write, then drops the connection as Kapacitor does for a concurrent add."""
+
+    apply_before_drop = True
+
+    def post(self, path, body, write=True):
+        if self.apply_before_drop:
+            super(DroppingKapacitor, self).post(path, body, write)
+        else:
+            self.requests.append(("POST", path, body))
+        raise KapacitorError("POST /kapacitor/v1%s: 127.0.0.1 closed the connection without an answer" % path,
+                             "POST", "/kapacitor/v1" + path, None, None, "dropped")
+
+
+@pytest.mark.parametrize("applied, expected", [
+    (True, "it was added at the same moment by another run"),
+    (False, "Kapacitor has no slack 'ops': nothing was applied; run again"),
+])
+def test_a_dropped_add_is_explained_from_a_fresh_read(applied, expected):
+    kap = DroppingKapacitor()
+    kap.apply_before_drop = applied
+    with pytest.raises(KapacitorError) as failure:
+        run(kap, "slack", "ops", {"enabled": True, "channel": "#ops"})
+    assert failure.value.kind == "dropped"
+    assert expected in failure.value.message
+    assert [r[0] for r in kap.requests] == ["GET", "POST", "GET"]

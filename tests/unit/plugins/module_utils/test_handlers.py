@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ansible_collections.tickstack.kapacitor.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
@@ -25,8 +25,8 @@ DESIGN_HANDLERS = [
     "alerta", "bigpanda", "discord", "httppost", "kafka", "mqtt", "opsgenie", "opsgenie2", "pagerduty", "pagerduty2",
     "pushover", "sensu", "servicenow", "slack", "smtp", "snmptrap", "talk", "teams", "telegram", "victorops", "zenoss",
 ]
-TYPES = {"bool": H.BOOL, "string": H.STR, "int": H.INT, "duration": H.DURATION, "list[string]": H.LIST,
-         "map[string]string": H.MAP, "object": H.OBJECT}
+TYPES = {"bool": handlers.BOOL, "string": handlers.STR, "int": handlers.INT, "duration": handlers.DURATION, "list[string]": handlers.LIST,
+         "map[string]string": handlers.MAP, "object": handlers.OBJECT}
 
 
 def sections():
@@ -35,22 +35,22 @@ def sections():
 
 
 def test_the_table_has_exactly_the_supported_handlers():
-    assert list(H.HANDLERS) == DESIGN_HANDLERS
-    assert set(sections()) - set(H.HANDLERS) == {"hipchat"}
+    assert list(handlers.HANDLERS) == DESIGN_HANDLERS
+    assert set(sections()) - set(handlers.HANDLERS) == {"hipchat"}
 
 
 @pytest.mark.parametrize("name", DESIGN_HANDLERS)
 def test_handler_matches_kapacitor_section(name):
     section = sections()[name]
-    handler = H.HANDLERS[name]
+    handler = handlers.HANDLERS[name]
     assert handler.element_key == section["element_key"]
-    assert H.is_list(handler) == section["list"]
+    assert handlers.is_list(handler) == section["list"]
     assert [o.name for o in handler.options] == list(section["options"])
     for option in handler.options:
         fact = section["options"][option.name]
         assert option.type == TYPES[fact["type"]], option.name
         assert option.default == fact["default"], option.name
-        assert (option.secret == H.REDACTED) == fact["redacted"], option.name
+        assert (option.secret == handlers.REDACTED) == fact["redacted"], option.name
         if fact.get("element_key"):
             assert option.name == handler.element_key
         if option.fields:
@@ -60,35 +60,35 @@ def test_handler_matches_kapacitor_section(name):
     assert [t.name for t in handler.test_options] == list(section["test_options"])
     for test_option in handler.test_options:
         assert test_option.default == section["test_options"][test_option.name]["default_in_upstream_test"]
-    if H.is_list(handler):
+    if handlers.is_list(handler):
         assert handler.test_selector in section["test_options"]
 
 
 def test_credentials_that_kapacitor_does_not_redact_are_marked_sensitive():
     sensitive = set()
-    for handler in H.HANDLERS.values():
+    for handler in handlers.HANDLERS.values():
         for option in handler.options:
-            if option.secret == H.SENSITIVE:
+            if option.secret == handlers.SENSITIVE:
                 sensitive.add("%s.%s" % (handler.name, option.name))
             for field in option.fields or ():
-                if field.secret == H.SENSITIVE:
+                if field.secret == handlers.SENSITIVE:
                     sensitive.add("%s.%s.%s" % (handler.name, option.name, field.name))
     assert sensitive == {"discord.url", "teams.channel-url", "httppost.headers", "kafka.SASLAuth.SASLPassword",
                          "kafka.SASLAuth.SASLOAUTHClientSecret", "kafka.SASLAuth.SASLAccessToken"}
 
 
 def test_deprecated_handlers_point_to_their_successor():
-    assert {h.name: h.deprecated_by for h in H.HANDLERS.values() if h.deprecated_by} == {
+    assert {h.name: h.deprecated_by for h in handlers.HANDLERS.values() if h.deprecated_by} == {
         "opsgenie": "opsgenie2", "pagerduty": "pagerduty2"}
 
 
 def test_allowed_values():
-    assert H.option_map(H.HANDLERS["opsgenie2"])["recovery_action"].choices == ("notes", "close")
-    assert H.option_map(H.HANDLERS["telegram"])["parse-mode"].choices == ("", "Markdown", "HTML")
+    assert handlers.option_map(handlers.HANDLERS["opsgenie2"])["recovery_action"].choices == ("notes", "close")
+    assert handlers.option_map(handlers.HANDLERS["telegram"])["parse-mode"].choices == ("", "Markdown", "HTML")
 
 
 def test_alerta_url_uses_chronograf_label():
-    assert '"User"' in H.option_map(H.HANDLERS["alerta"])["url"].description
+    assert '"User"' in handlers.option_map(handlers.HANDLERS["alerta"])["url"].description
 
 
 def load_generator():
@@ -102,7 +102,7 @@ def load_generator():
 def test_docs_handlers_md_is_generated_from_the_table():
     generator = load_generator()
     with open(os.path.join(ROOT, "docs", "handlers.md")) as handle:
-        assert handle.read() == generator.render(H), "run: python3 tests/tools/gen_handlers_doc.py"
+        assert handle.read() == generator.render(handlers), "run: python3 tests/tools/gen_handlers_doc.py"
 
 
 def module_documentation():
@@ -116,8 +116,8 @@ def test_module_doc_lists_every_handler_and_option():
     doc = module_documentation()
     assert doc["options"]["handler"]["choices"] == DESIGN_HANDLERS
     summary = " ".join(doc["options"]["config"]["description"])
-    for handler in H.HANDLERS.values():
-        names = ", ".join(H.user_name(o.name) for o in handler.options if o.name != handler.element_key)
+    for handler in handlers.HANDLERS.values():
+        names = ", ".join(handlers.user_name(o.name) for o in handler.options if o.name != handler.element_key)
         assert re.search(r"C\(%s\) (takes )?%s[;.]" % (handler.name, re.escape(names)), summary), handler.name
 
 

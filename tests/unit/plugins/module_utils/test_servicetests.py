@@ -11,16 +11,16 @@ import os
 
 import pytest
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import servicetests as T
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import servicetests
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 SERVICE_TESTS_JSON = os.path.join(ROOT, "tests", "emulator", "fixtures", "service-tests.json")
 
 
 def handler(name):
-    return H.get_handler(name)
+    return handlers.get_handler(name)
 
 
 @pytest.mark.parametrize("kapacitor_name, module_name", [
@@ -28,49 +28,49 @@ def handler(name):
     ("messageType", "message_type"), ("channel_url", "channel_url"), ("broker-name", "broker_name"),
 ])
 def test_module_spelling_is_snake_case(kapacitor_name, module_name):
-    assert T.user_name(kapacitor_name) == module_name
+    assert servicetests.user_name(kapacitor_name) == module_name
 
 
 def test_every_spelling_resolves_to_kapacitor_name():
     victorops = handler("victorops")
     for key in ("routingKey", "routing_key", "routing-key"):
-        assert T.resolve(victorops, key).name == "routingKey"
-    assert T.resolve(handler("teams"), "channel-url").name == "channel_url"
-    assert T.resolve(handler("slack"), "chanel") is None
+        assert servicetests.resolve(victorops, key).name == "routingKey"
+    assert servicetests.resolve(handler("teams"), "channel-url").name == "channel_url"
+    assert servicetests.resolve(handler("slack"), "chanel") is None
 
 
 def test_the_table_has_the_test_options_kapacitor_lists():
     """Every handler's test options are the ones GET /service-tests of Kapacitor's own test lists."""
     with open(SERVICE_TESTS_JSON) as handle:
         listed = dict((s["name"], s["options"]) for s in json.load(handle)["list_all"]["services"])
-    for h in H.HANDLERS.values():
+    for h in handlers.HANDLERS.values():
         assert sorted(t.name for t in h.test_options) == sorted(listed[h.name]), h.name
 
 
 def test_options_are_checked_and_normalised():
-    checked = T.check_options(handler("alerta"), {"timeout": "90s", "service": ["a", "b"], "attributes": {"x": 1}})
+    checked = servicetests.check_options(handler("alerta"), {"timeout": "90s", "service": ["a", "b"], "attributes": {"x": 1}})
     assert checked == {"timeout": "1m30s", "service": ["a", "b"], "attributes": {"x": 1}}
-    assert T.check_options(handler("smtp"), {"to": ["a@example.com"], "subject": 42}) == \
+    assert servicetests.check_options(handler("smtp"), {"to": ["a@example.com"], "subject": 42}) == \
         {"to": ["a@example.com"], "subject": "42"}
-    assert T.check_options(handler("zenoss"), {"tid": "7"}) == {"tid": 7}
-    assert T.check_options(handler("telegram"), {"disable-notification": "yes"}) == {"disable-notification": True}
+    assert servicetests.check_options(handler("zenoss"), {"tid": "7"}) == {"tid": 7}
+    assert servicetests.check_options(handler("telegram"), {"disable-notification": "yes"}) == {"disable-notification": True}
 
 
 @pytest.mark.parametrize("name, given, sent", [
     ("slack", "warning", "WARNING"), ("discord", "Info", "INFO"), ("pagerduty2", "ok", "OK"),
 ])
 def test_alert_levels_match_without_case_and_are_sent_in_upper_case(name, given, sent):
-    assert T.check_options(handler(name), {"level": given}) == {"level": sent}
+    assert servicetests.check_options(handler(name), {"level": given}) == {"level": sent}
 
 
 def test_choices_are_the_values_kapacitor_parses():
-    assert T.check_options(handler("mqtt"), {"topic": "t", "qos": "AT-LEAST-ONCE"})["qos"] == "at-least-once"
-    assert T.check_options(handler("telegram"), {"parse_mode": "markdown"})["parse-mode"] == "Markdown"
-    with pytest.raises(V.InputError, match=r"options.qos: 'exactly-once' is not allowed; expected one of: "
-                                           r"'at-most-once', 'at-least-once', 'exactly-one'"):
-        T.check_options(handler("mqtt"), {"topic": "t", "qos": "exactly-once"})
-    with pytest.raises(V.InputError, match="options.level: 'severe' is not allowed"):
-        T.check_options(handler("slack"), {"level": "severe"})
+    assert servicetests.check_options(handler("mqtt"), {"topic": "t", "qos": "AT-LEAST-ONCE"})["qos"] == "at-least-once"
+    assert servicetests.check_options(handler("telegram"), {"parse_mode": "markdown"})["parse-mode"] == "Markdown"
+    with pytest.raises(values.InputError, match=r"options.qos: 'exactly-once' is not allowed; expected one of: "
+                                                r"'at-most-once', 'at-least-once', 'exactly-one'"):
+        servicetests.check_options(handler("mqtt"), {"topic": "t", "qos": "exactly-once"})
+    with pytest.raises(values.InputError, match="options.level: 'severe' is not allowed"):
+        servicetests.check_options(handler("slack"), {"level": "severe"})
 
 
 @pytest.mark.parametrize("name, options, message", [
@@ -92,14 +92,14 @@ def test_choices_are_the_values_kapacitor_parses():
     ("slack", ["message"], "options: expected a dict of slack test options"),
 ])
 def test_bad_options_are_refused(name, options, message):
-    with pytest.raises(V.InputError) as err:
-        T.check_options(handler(name), options)
+    with pytest.raises(values.InputError) as err:
+        servicetests.check_options(handler(name), options)
     assert message in str(err.value)
 
 
 def test_secret_values_are_not_echoed_in_errors():
-    with pytest.raises(V.InputError) as err:
-        T.check_options(handler("pushover"), {"user_key": ["S3CRET-USER-KEY"]})
+    with pytest.raises(values.InputError) as err:
+        servicetests.check_options(handler("pushover"), {"user_key": ["S3CRET-USER-KEY"]})
     assert "S3CRET" not in str(err.value)
 
 
@@ -108,7 +108,7 @@ def test_secret_values_are_not_echoed_in_errors():
     ("mqtt", "plant", "plant"), ("kafka", "events", "events"), ("httppost", "hook", "hook"), ("smtp", None, None),
 ])
 def test_names_accepted(name, element, result):
-    assert T.check_name(handler(name), element) == result
+    assert servicetests.check_name(handler(name), element) == result
 
 
 @pytest.mark.parametrize("name, element, message", [
@@ -119,55 +119,55 @@ def test_names_accepted(name, element, result):
     ("slack", "a b", "may only contain letters"),
 ])
 def test_names_refused(name, element, message):
-    with pytest.raises(V.InputError) as err:
-        T.check_name(handler(name), element)
+    with pytest.raises(values.InputError) as err:
+        servicetests.check_name(handler(name), element)
     assert message in str(err.value)
 
 
 def test_the_body_selects_the_named_element_with_the_services_own_option():
-    assert T.build_body(handler("kafka"), "events", {"topic": "t"}) == {"cluster": "events", "topic": "t"}
-    assert T.build_body(handler("mqtt"), "plant", {"topic": "t"}) == {"broker-name": "plant", "topic": "t"}
-    assert T.build_body(handler("discord"), "", {}) == {"workspace": ""}
+    assert servicetests.build_body(handler("kafka"), "events", {"topic": "t"}) == {"cluster": "events", "topic": "t"}
+    assert servicetests.build_body(handler("mqtt"), "plant", {"topic": "t"}) == {"broker-name": "plant", "topic": "t"}
+    assert servicetests.build_body(handler("discord"), "", {}) == {"workspace": ""}
 
 
 def test_a_named_slack_workspace_uses_its_own_channel_unless_one_is_given():
     slack = handler("slack")
-    assert T.build_body(slack, "ops", {}) == {"workspace": "ops", "channel": ""}
-    assert T.build_body(slack, "ops", {"channel": "#x"}) == {"workspace": "ops", "channel": "#x"}
-    assert T.build_body(slack, None, {}) == {}
+    assert servicetests.build_body(slack, "ops", {}) == {"workspace": "ops", "channel": ""}
+    assert servicetests.build_body(slack, "ops", {"channel": "#x"}) == {"workspace": "ops", "channel": "#x"}
+    assert servicetests.build_body(slack, None, {}) == {}
 
 
 def test_httppost_sends_the_named_endpoints_url_and_headers():
     httppost = handler("httppost")
     element = {"endpoint": "hook", "url": "http://hooks.example/a", "headers": {"Authorization": "Bearer T0KEN"}}
-    assert T.needs_element(httppost, "hook") and not T.needs_element(handler("slack"), "ops")
-    body = T.build_body(httppost, "hook", {}, element)
+    assert servicetests.needs_element(httppost, "hook") and not servicetests.needs_element(handler("slack"), "ops")
+    body = servicetests.build_body(httppost, "hook", {}, element)
     assert body == {"endpoint": "hook", "url": "http://hooks.example/a", "headers": {"Authorization": "Bearer T0KEN"}}
-    assert T.build_body(httppost, "hook", {"url": "http://other/"}, dict(element, headers=None)) == \
+    assert servicetests.build_body(httppost, "hook", {"url": "http://other/"}, dict(element, headers=None)) == \
         {"endpoint": "hook", "url": "http://other/", "headers": {}}
-    assert T.masked(httppost, body)["headers"] == {"Authorization": "<set>"}
-    assert "T0KEN" not in json.dumps(T.masked(httppost, body))
+    assert servicetests.masked(httppost, body)["headers"] == {"Authorization": "<set>"}
+    assert "T0KEN" not in json.dumps(servicetests.masked(httppost, body))
 
 
 def test_masking_and_given_secrets():
     pushover = handler("pushover")
-    body = T.build_body(pushover, None, T.check_options(pushover, {"user_key": "U-S3CRET", "message": "m"}))
-    assert T.masked(pushover, body) == {"user-key": "<set>", "message": "m"}
-    assert T.masked(pushover, {"user-key": ""}) == {"user-key": ""}
+    body = servicetests.build_body(pushover, None, servicetests.check_options(pushover, {"user_key": "U-S3CRET", "message": "m"}))
+    assert servicetests.masked(pushover, body) == {"user-key": "<set>", "message": "m"}
+    assert servicetests.masked(pushover, {"user-key": ""}) == {"user-key": ""}
 
     def found(name, options):
-        return set(T.secrets_in_params({"handler": name, "options": options}))
+        return set(servicetests.secrets_in_params({"handler": name, "options": options}))
     assert found("pushover", {"user_key": "U-S3CRET", "message": "m"}) == {"U-S3CRET"}
     assert found("httppost", {"headers": {"A": "h1", "B": "h2"}}) == {"h1", "h2"}
     assert found("teams", {"channel-url": "https://teams/S3CRET"}) == {"https://teams/S3CRET"}
     assert found("pushover", {"user-key": ["wrong", {"type": "S3CRET"}]}) == {"wrong", "S3CRET"}
     # An unknown test option, or an unknown handler: every value is treated as a secret.
     assert found("pushover", {"usr_key": "TYPO-S3CRET", "message": "m"}) == {"TYPO-S3CRET"}
-    assert found("pushover3", {"message": "m", "level": 5}) == {"m", 5}
+    assert found("pushover3", {"message": "a message", "level": 5, "count": 12345}) == {"a message", 12345}
 
 
 def test_the_body_is_never_empty_json():
-    assert json.dumps(T.build_body(handler("smtp"), None, {})) == "{}"
+    assert json.dumps(servicetests.build_body(handler("smtp"), None, {})) == "{}"
 
 
 @pytest.mark.parametrize("name, element, message, expected", [
@@ -185,4 +185,4 @@ def test_the_body_is_never_empty_json():
     ("victorops", None, "unexpected status 401", "the victorops service reported this failure"),
 ])
 def test_hints(name, element, message, expected):
-    assert expected in T.hint(handler(name), element, message)
+    assert expected in servicetests.hint(handler(name), element, message)

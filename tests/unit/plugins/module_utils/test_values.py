@@ -7,8 +7,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import values as V
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -18,21 +18,21 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils import values 
     ("+1s", "1s"), ("1m1.000000001s", "1m1.000000001s"), ("25h", "25h0m0s"), (".5s", "500ms"),
 ])
 def test_go_duration_normalisation(text, expected):
-    assert V.normalise_duration(text) == expected
+    assert values.normalise_duration(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "abc", "1d", "1", "1.5", "s", "1m x", "1 m", "-", "1h-1m", "1S", "..5s"])
 def test_invalid_go_durations(text):
     with pytest.raises(ValueError):
-        V.parse_go_duration(text)
+        values.parse_go_duration(text)
 
 
 def handler(name):
-    return H.get_handler(name)
+    return handlers.get_handler(name)
 
 
 def test_check_config_accepts_both_spellings_and_normalises():
-    desired = V.check_config(handler("kafka"), {
+    desired = values.check_config(handler("kafka"), {
         "batch_size": "100", "batch-timeout": "60s", "brokers": ["a:9092"], "use_ssl": "yes",
         "SASLAuth": {"saslusername": "u", "SASLOAUTHExpiryMargin": "15s", "SASLVersion": 1},
     })
@@ -43,12 +43,12 @@ def test_check_config_accepts_both_spellings_and_normalises():
 
 
 def test_integers_given_to_string_options_become_strings():
-    assert V.check_config(handler("telegram"), {"chat_id": -100123}) == {"chat-id": "-100123"}
-    assert V.check_config(handler("smtp"), {"to": ["a@example.com", 5]}) == {"to": ["a@example.com", "5"]}
+    assert values.check_config(handler("telegram"), {"chat_id": -100123}) == {"chat-id": "-100123"}
+    assert values.check_config(handler("smtp"), {"to": ["a@example.com", 5]}) == {"to": ["a@example.com", "5"]}
 
 
 def test_zenoss_severity_map_takes_strings_and_numbers():
-    assert V.check_config(handler("zenoss"), {"severity_map": {"OK": 0, "critical": "Critical"}}) == {
+    assert values.check_config(handler("zenoss"), {"severity_map": {"OK": 0, "critical": "Critical"}}) == {
         "severity-map": {"ok": 0, "critical": "Critical"}}
 
 
@@ -96,17 +96,17 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize("name, config, message", BAD_INPUT)
 def test_bad_config_names_the_option_and_what_was_expected(name, config, message):
-    with pytest.raises(V.InputError) as err:
-        V.check_config(handler(name), config)
+    with pytest.raises(values.InputError) as err:
+        values.check_config(handler(name), config)
     assert message in str(err.value)
 
 
 def test_secret_values_are_not_echoed_in_type_errors():
-    with pytest.raises(V.InputError) as err:
-        V.check_config(handler("slack"), {"url": ["https://hooks.slack.com/services/SECRET"]})
+    with pytest.raises(values.InputError) as err:
+        values.check_config(handler("slack"), {"url": ["https://hooks.slack.com/services/SECRET"]})
     assert "SECRET" not in str(err.value)
-    with pytest.raises(V.InputError) as err:
-        V.check_config(handler("kafka"), {"SASLAuth": {"SASLPassword": ["hunter2-secret"]}})
+    with pytest.raises(values.InputError) as err:
+        values.check_config(handler("kafka"), {"SASLAuth": {"SASLPassword": ["hunter2-secret"]}})
     assert "hunter2" not in str(err.value)
 
 
@@ -121,28 +121,28 @@ def test_secret_values_are_not_echoed_in_type_errors():
     ("mqtt", "with space", "may only contain letters"),
 ])
 def test_bad_names(name, element, message):
-    with pytest.raises(V.InputError) as err:
-        V.check_name(handler(name), element)
+    with pytest.raises(values.InputError) as err:
+        values.check_name(handler(name), element)
     assert message in str(err.value)
 
 
 @pytest.mark.parametrize("name, element", [("slack", ""), ("discord", ""), ("slack", "team-2+x_y"), ("smtp", None)])
 def test_good_names(name, element):
-    assert V.check_name(handler(name), element) == element
+    assert values.check_name(handler(name), element) == element
 
 
 def test_current_values_normalise_like_desired_ones():
-    assert V.normalise_current(H.LIST, None) == []
-    assert V.normalise_current(H.MAP, None) == {}
-    assert V.normalise_current(H.DURATION, "1m0s") == "1m0s"
-    assert V.normalise_current(H.INT, 25.0) == 25
-    sasl = H.option_map(handler("kafka"))["SASLAuth"]
-    assert V.normalise_current(H.OBJECT, {"saslscopes": None, "SASLUsername": "u"}, sasl.fields) == {
+    assert values.normalise_current(handlers.LIST, None) == []
+    assert values.normalise_current(handlers.MAP, None) == {}
+    assert values.normalise_current(handlers.DURATION, "1m0s") == "1m0s"
+    assert values.normalise_current(handlers.INT, 25.0) == 25
+    sasl = handlers.option_map(handler("kafka"))["SASLAuth"]
+    assert values.normalise_current(handlers.OBJECT, {"saslscopes": None, "SASLUsername": "u"}, sasl.fields) == {
         "saslscopes": None, "SASLUsername": "u"}
 
 
 def test_empty_secrets():
-    assert V.is_empty_secret("")
-    assert V.is_empty_secret({"username": "", "password": ""})
-    assert not V.is_empty_secret({"username": "u", "password": ""})
-    assert not V.is_empty_secret("x")
+    assert values.is_empty_secret("")
+    assert values.is_empty_secret({"username": "", "password": ""})
+    assert not values.is_empty_secret({"username": "u", "password": ""})
+    assert not values.is_empty_secret("x")

@@ -5,18 +5,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import json
 
 import pytest
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import connection
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import endpoint as E
-from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers as H
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info as module
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
-from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main, warnings_of
 
 
 @pytest.fixture
@@ -33,10 +31,10 @@ def test_everything_in_one_request(capsys, monkeypatch, kapacitor):
     result = run_module(capsys, monkeypatch, kapacitor, {})
     assert result["rc"] == 0 and not result["changed"]
     assert kapacitor.requests == [("GET", "/config", None)]
-    handlers = [e["handler"] for e in result["endpoints"]]
-    assert "hipchat" not in handlers
-    assert handlers == [h for h in H.HANDLER_NAMES if h not in ("discord", "httppost", "mqtt")]
-    assert [s["handler"] for s in result["secrets"]] == handlers
+    names = [e["handler"] for e in result["endpoints"]]
+    assert "hipchat" not in names
+    assert names == [h for h in handlers.HANDLER_NAMES if h not in ("discord", "httppost", "mqtt")]
+    assert [s["handler"] for s in result["secrets"]] == names
     assert result["kapacitor_version"] == "1.8.3"
 
 
@@ -108,3 +106,13 @@ def test_unknown_options_warn(capsys, monkeypatch, kapacitor):
     result = run_module(capsys, monkeypatch, kapacitor, {"handler": "telegram"})
     assert "brand_new" not in result["endpoints"][0]["config"]
     assert "left out: telegram (brand-new)" in json.dumps(result["warnings"])
+
+
+def test_elements_the_api_cannot_address_are_skipped_with_the_reason(capsys, monkeypatch, kapacitor):
+    kapacitor.sections["slack"].append(dict(kapacitor.sections["slack"][0], workspace="prod.eu"))
+    result = run_module(capsys, monkeypatch, kapacitor, {"handler": "slack"})
+    assert result["rc"] == 0
+    assert [e["name"] for e in result["endpoints"]] == [""]
+    assert result["skipped"] == [{"handler": "slack", "name": "prod.eu", "reason": result["skipped"][0]["reason"]}]
+    assert "cannot update an element whose name has characters" in result["skipped"][0]["reason"]
+    assert any("slack/prod.eu" in w for w in warnings_of(result))

@@ -193,8 +193,8 @@ def test_reset_drops_overrides_and_reports_a_change_only_when_values_differ(caps
         {"handler": "slack", "name": "ops", "state": "reset"}]})
     assert result["rc"] == 0 and result["changed"]
     assert [(r["operation"], r["changed"]) for r in result["endpoints"]] == [("delete", True), ("remove", True)]
-    assert [r[1:] for r in kapacitor.posts()] == [("/config/smtp/", {"delete": ["host"]}),
-                                                 ("/config/slack", {"remove": ["ops"]})]
+    assert [r[1:] for r in kapacitor.posts()] == [
+        ("/config/smtp/", {"delete": ["host"]}), ("/config/slack", {"remove": ["ops"]})]
     again = run_module(capsys, monkeypatch, kapacitor, {"endpoints": [
         {"handler": "smtp", "state": "reset", "reset_options": ["host"]},
         {"handler": "slack", "name": "ops", "state": "reset"}]})
@@ -212,3 +212,10 @@ def test_check_mode_sends_nothing_and_says_a_reset_cannot_be_predicted(capsys, m
         "unchanged", "would_write", "would_write", "unchanged", "would_write", "would_write"]
     assert result["endpoints"][5]["changed"] is False
     assert any("check mode cannot tell" in w for w in warnings_of(result))
+
+
+def test_name_null_means_no_name(capsys, monkeypatch, kapacitor):
+    result = run_module(capsys, monkeypatch, kapacitor, {"endpoints": [
+        {"handler": "smtp", "name": None, "config": {"port": 2525}, "test_options": {"subject": "x"}}]})
+    assert result["rc"] == 0 and result["changed_endpoints"] == ["smtp"]
+    assert result["endpoints"][0]["name"] is None

@@ -1,0 +1,5 @@
+"""Stands in for systemd.daemon: the host was booted with systemd."""
+
+
+def booted():
+    return True
