@@ -16,6 +16,7 @@ import copy
 from urllib.parse import unquote
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 
 PREFIX = "/alerts/topics"
 
@@ -64,13 +65,7 @@ class FakeTopics:
             raise KapacitorError("GET: 404", "GET", "/kapacitor/v1" + path, 404, 'unknown handler: "%s"' % parts[2])
         return self._shown(parts[0], spec)
 
-    def get_or_none(self, path):
-        try:
-            return self.get(path)
-        except KapacitorError as exc:
-            if exc.status == 404:
-                return None
-            raise
+    get_or_none = FakeKapacitor.get_or_none
 
     def _build(self, method, path, body):
         self._fail(method, path)

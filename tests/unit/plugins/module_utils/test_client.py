@@ -243,8 +243,8 @@ def test_put_and_delete_are_writes_sent_once():
     c, req, sleeps = client([Response(b'{"id": "h"}'), Response(b"", status=204)], url="http://k:9092")
     assert c.put("/alerts/topics/cpu/handlers/h", {"id": "h", "kind": "log"}) == {"id": "h"}
     assert c.delete("/alerts/topics/cpu/handlers/h") is None
-    assert [call[:2] for call in req.calls] == [("PUT", "http://k:9092/kapacitor/v1/alerts/topics/cpu/handlers/h"),
-                                               ("DELETE", "http://k:9092/kapacitor/v1/alerts/topics/cpu/handlers/h")]
+    handler_url = "http://k:9092/kapacitor/v1/alerts/topics/cpu/handlers/h"
+    assert [call[:2] for call in req.calls] == [("PUT", handler_url), ("DELETE", handler_url)]
     assert req.calls[0][2] == b'{"id": "h", "kind": "log"}' and req.calls[0][3] == {"Content-Type": "application/json"}
     assert req.calls[1][2] is None and req.calls[1][3] == {}
     assert c.writes == 2 and sleeps == []
