@@ -357,6 +357,13 @@ def test_patch_semantics(kapacitor):
     assert patch({'op': 'replace', 'path': '/options/tid', 'value': 2}, {'op': 'replace', 'path': '/options/action', 'value': 'b:2'}) == (
         200, handler('system', {'id': 'h', 'kind': 'zenoss', 'options': {'action': 'b:2', 'tid': 2}}))
     assert kapacitor.json('PATCH', SYSTEM + '/nope', []) == (404, error('unknown handler: "nope"'))
+    # Kapacitor's recovery wrapper does not recover: a panic in json-patch drops the connection.
+    for ops in ([{'op': 'test', 'path': '/options/x'}], [{'op': 'add', 'path': '/x', 'value': [1]}, {'op': 'replace', 'path': '/x/-1', 'value': 2}]):
+        with pytest.raises((http.client.HTTPException, ConnectionError)):
+            kapacitor.request('PATCH', SYSTEM + '/h', ops)
+    assert [r['status'] for r in kapacitor.requests()][-2:] == [None, None]
+    assert patch({'op': 'test', 'path': '', 'value': {}}) == (
+        400, error('failed to apply patch: test operation does not apply: is missing path: : missing value'))
 
 
 def test_http_machinery_applies(kapacitor):
