@@ -925,8 +925,11 @@ class TopicService:
             os._exit(2)  # pylint: disable=protected-access
         if kind == 'kafka':
             running = self.state.running.get('kafka') or []
-            # At start every configured cluster exists; after an update only the enabled ones.
-            known = [c['id'] for c in running if c['enabled'] or running is self.kafka_at_start]
+            # kafka.Service.Update keeps only the enabled clusters, and Kapacitor calls it at start unless
+            # overrides are skipped there: only then does every configured cluster exist until an update.
+            config = self.state.config
+            every = running is self.kafka_at_start and (config.skip_overrides or not config.override_enabled)
+            known = [c['id'] for c in running if c['enabled'] or every]
             if (options.get('cluster') or '') not in known:
                 raise BuildError('unknown cluster %s' % gojson.go_quote(options.get('cluster') or ''))
         if kind == 'log':
