@@ -18,6 +18,7 @@ from harness import Emulator
 
 TOPICS = '/kapacitor/v1/alerts/topics'
 SYSTEM = TOPICS + '/system/handlers'
+KAFKA_ON = {'kafka': [{'enabled': True, 'id': 'default', 'brokers': ['127.0.0.1:9']}]}
 
 
 def create(kapacitor, spec, topic='system'):
@@ -150,7 +151,8 @@ def test_quirk_6_and_durations_in_nanoseconds(kapacitor):
         "'channel' expected type 'string', got unconvertible type 'float64', value: '3'"))
 
 
-def test_templates_in_options_are_parsed(kapacitor):
+def test_templates_in_options_are_parsed(start_emulator):
+    kapacitor = start_emulator(config=KAFKA_ON)
     cases = [
         ('mqtt', {'topic': 'alerts/{{ .TaskName'}, 'template: topic:1: unclosed action'),
         ('kafka', {'cluster': 'default', 'template': '{{ if .ID }}x'},
@@ -184,15 +186,19 @@ def test_quirk_7_aggregate_without_interval_kills_the_server(tmp_path, start_emu
 
 def test_quirk_8_kafka_cluster_and_post_endpoint(start_emulator):
     kapacitor = start_emulator(config={'httppost': [{'endpoint': 'hook', 'url': 'http://hook.example'}]})
-    # The built-in kafka cluster "default" is disabled but exists until the kafka section is updated.
-    assert create(kapacitor, {'id': 'k', 'kind': 'kafka', 'options': {'cluster': 'default'}})[0] == 200
+    # The built-in kafka cluster "default" is disabled: Kapacitor's start-up Update() dropped it.
+    assert create(kapacitor, {'id': 'k', 'kind': 'kafka', 'options': {'cluster': 'default'}}) == (
+        500, error('failed to create handler: unknown cluster "default"'))
     assert create(kapacitor, {'id': 'k2', 'kind': 'kafka', 'options': {'topic': 't'}}) == (
         500, error('failed to create handler: unknown cluster ""'))
-    assert kapacitor.request('POST', '/kapacitor/v1/config/kafka/default', {'set': {'brokers': ['b:9092']}}).status == 204
-    assert create(kapacitor, {'id': 'k3', 'kind': 'kafka', 'options': {'cluster': 'default'}}) == (
+    assert kapacitor.request('POST', '/kapacitor/v1/config/kafka/default', {'set': {'enabled': True, 'brokers': ['b:9092']}}).status == 204
+    assert create(kapacitor, {'id': 'k', 'kind': 'kafka', 'options': {'cluster': 'default'}})[0] == 200
+    # Without overrides applied at start, every configured cluster exists until the section is updated.
+    skipping = start_emulator(config={'skip-config-overrides': True})
+    assert create(skipping, {'id': 'k', 'kind': 'kafka', 'options': {'cluster': 'default'}})[0] == 200
+    assert skipping.request('POST', '/kapacitor/v1/config/kafka/default', {'set': {'brokers': ['b:9092']}}).status == 204
+    assert create(skipping, {'id': 'k3', 'kind': 'kafka', 'options': {'cluster': 'default'}}) == (
         500, error('failed to create handler: unknown cluster "default"'))
-    assert kapacitor.request('POST', '/kapacitor/v1/config/kafka/default', {'set': {'enabled': True}}).status == 204
-    assert create(kapacitor, {'id': 'k3', 'kind': 'kafka', 'options': {'cluster': 'default'}})[0] == 200
     assert create(kapacitor, {'id': 'p', 'kind': 'post', 'options': {'endpoint': 'hook'}})[0] == 200
     assert create(kapacitor, {'id': 'p2', 'kind': 'post', 'options': {'endpoint': 'example'}}) == (
         500, error('failed to create handler: An appropriately formatted url must be specified if an endpoint is not specified'))
@@ -357,6 +363,13 @@ def test_patch_semantics(kapacitor):
     assert patch({'op': 'replace', 'path': '/options/tid', 'value': 2}, {'op': 'replace', 'path': '/options/action', 'value': 'b:2'}) == (
         200, handler('system', {'id': 'h', 'kind': 'zenoss', 'options': {'action': 'b:2', 'tid': 2}}))
     assert kapacitor.json('PATCH', SYSTEM + '/nope', []) == (404, error('unknown handler: "nope"'))
+    # Kapacitor's recovery wrapper does not recover: a panic in json-patch drops the connection.
+    for ops in ([{'op': 'test', 'path': '/options/x'}], [{'op': 'add', 'path': '/x', 'value': [1]}, {'op': 'replace', 'path': '/x/-1', 'value': 2}]):
+        with pytest.raises((http.client.HTTPException, ConnectionError)):
+            kapacitor.request('PATCH', SYSTEM + '/h', ops)
+    assert [r['status'] for r in kapacitor.requests()][-2:] == [None, None]
+    assert patch({'op': 'test', 'path': '', 'value': {}}) == (
+        400, error('failed to apply patch: test operation does not apply: is missing path: : missing value'))
 
 
 def test_http_machinery_applies(kapacitor):
@@ -450,7 +463,7 @@ def test_every_kind_is_listed():
 
 @pytest.fixture(scope='module')
 def shared():
-    with Emulator() as kapacitor:
+    with Emulator(config=KAFKA_ON) as kapacitor:
         yield kapacitor
 
 

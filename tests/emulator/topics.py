@@ -678,7 +678,8 @@ def _op_string(op, key):
 
 
 def _unescape(part):
-    return part.replace('~1', '/').replace('~0', '~')
+    """decodePatchKey: one pass of strings.NewReplacer("~1", "/", "~0", "~")."""
+    return re.sub('~[01]', lambda m: '/' if m.group(0) == '~1' else '~', part)
 
 
 class PatchError(Exception):
@@ -718,7 +719,9 @@ def _get(doc, key):
     if isinstance(doc, dict):
         return doc.get(key)
     idx = _index(key)
-    if idx < -len(doc) or idx >= len(doc):
+    if idx < 0:
+        raise PatchPanic()  # partialArray.get indexes the slice with it: index out of range
+    if idx >= len(doc):
         raise _bad_index(idx)
     return doc[idx]
 
@@ -757,10 +760,6 @@ def apply_patch(doc, ops):
         value = op.get('value')
         if kind not in ('add', 'remove', 'replace', 'move', 'copy', 'test'):
             raise PatchError('Unexpected kind: %s' % kind)
-        if kind == 'test' and path == '':
-            if not json_equal(doc, value):
-                raise PatchError('testing value  failed: test failed')
-            continue
         if kind in ('move', 'copy'):
             source = _op_string(op, 'from')
             con, key = _find(doc, source)
@@ -926,8 +925,11 @@ class TopicService:
             os._exit(2)  # pylint: disable=protected-access
         if kind == 'kafka':
             running = self.state.running.get('kafka') or []
-            # At start every configured cluster exists; after an update only the enabled ones.
-            known = [c['id'] for c in running if c['enabled'] or running is self.kafka_at_start]
+            # kafka.Service.Update keeps only the enabled clusters, and Kapacitor calls it at start unless
+            # overrides are skipped there: only then does every configured cluster exist until an update.
+            config = self.state.config
+            every = running is self.kafka_at_start and (config.skip_overrides or not config.override_enabled)
+            known = [c['id'] for c in running if c['enabled'] or every]
             if (options.get('cluster') or '') not in known:
                 raise BuildError('unknown cluster %s' % gojson.go_quote(options.get('cluster') or ''))
         if kind == 'log':
