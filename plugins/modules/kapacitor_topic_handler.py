@@ -97,9 +97,9 @@ notes:
   - B(Secrets left out.) A secret option left out of O(options) keeps the value Kapacitor has (an exported handler
     carries no secret, and applying it changes nothing). Give it as an empty string to clear it.
   - The user needs Kapacitor's C(api) permission (C(config) alone does not cover the alert topics API).
-  - Kapacitor refuses, with HTTP 500, a kafka handler whose C(cluster) is not a C([[kafka]]) of its configuration and a
-    post handler with neither a C(url) nor an C(endpoint) that its configuration defines; the task then fails with
-    the method, path, status and Kapacitor's message. Define the endpoint first.
+  - Kapacitor refuses, with HTTP 500, a kafka handler whose C(cluster) is not an enabled C([[kafka]]) of its
+    configuration and a post handler with neither a C(url) nor an C(endpoint) that its configuration defines; the task
+    then fails with the method, path, status and Kapacitor's message. Define (and enable) the endpoint first.
 seealso:
   - module: tickstack.kapacitor.kapacitor_topic_handlers
   - module: tickstack.kapacitor.kapacitor_topic_handler_info

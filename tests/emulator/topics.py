@@ -771,7 +771,7 @@ def apply_patch(doc, ops):
                     _remove(con, key)
             except PatchError as exc:
                 raise PatchError('error in %s for %s: \'%s\': %s' % (kind, 'path' if kind == 'move' else 'from',
-                                                                      key if kind == 'move' else source, exc))
+                                                                     key if kind == 'move' else source, exc))
             value = copy.deepcopy(value) if kind == 'copy' else value  # deepCopy keeps the raw text
         con, key = _find(doc, path)
         if con is None:

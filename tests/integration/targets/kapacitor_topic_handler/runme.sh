@@ -8,7 +8,14 @@ set -euo pipefail
 source ../setup_kapacitor_emulator/emulator.sh
 
 work=$EMULATOR_WORK
-emulator_start KAPACITOR_URL
+# Kapacitor builds a kafka handler only for a cluster that its kafka service runs: an enabled one.
+cat > "$work/kapacitor.conf" <<CONF
+[[kafka]]
+id = "default"
+enabled = true
+brokers = ["127.0.0.1:9"]
+CONF
+emulator_start KAPACITOR_URL --config "$work/kapacitor.conf"
 
 export ANSIBLE_LOG_PATH=$work/ansible.log
 export ANSIBLE_PIPELINING=true
