@@ -64,8 +64,8 @@ def test_create_then_nothing_then_replace_then_delete(capsys, monkeypatch, kap):
         ("GET", "/alerts/topics/disk/handlers/pd")]
 
     kap.requests = []
-    other = dict(PD, options={"routing_key": RK + "-new"})
-    replaced = one(capsys, monkeypatch, kap, _ansible_diff=True, **other)
+    replaced = one(capsys, monkeypatch, kap, _ansible_diff=True, topic="disk", id="pd", kind="pagerduty2",
+                   options={"routing_key": RK + "-new"}, match=PD["match"])
     assert replaced["changed"] and replaced["operation"] == "replace" and replaced["changed_options"] == ["routing_key"]
     assert methods(kap) == [("GET", "/alerts/topics/disk/handlers/pd"), ("PUT", "/alerts/topics/disk/handlers/pd")]
     assert replaced["diff"]["before"]["options"] == {"routing_key": "<set>"}
