@@ -27,7 +27,8 @@ options:
   kapacitor_username:
     description:
       - User name for HTTP basic authentication, when Kapacitor runs with C([http] auth-enabled = true).
-      - The user needs Kapacitor's C(config) permission to manage alert endpoints, and C(api) as well to send test alerts.
+      - The user needs Kapacitor's C(config) permission to manage alert endpoints, and C(api) to manage topic handlers
+        and to send test alerts.
       - If not set, the environment variable E(KAPACITOR_USERNAME) is used; an empty variable counts as unset.
       - Requires O(kapacitor_password). Mutually exclusive with O(kapacitor_token).
     type: str

@@ -37,8 +37,8 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils.connection imp
 
 API_PREFIX = "/kapacitor/v1"
 
-# GETs are retried on these statuses and on dropped connections; POSTs never are, because a
-# POST that reached Kapacitor may have been applied.
+# GETs are retried on these statuses and on dropped connections; writes (POST, PUT, DELETE)
+# never are, because a write that reached Kapacitor may have been applied.
 RETRY_STATUSES = (502, 503, 504)
 GET_ATTEMPTS = 3
 RETRY_DELAYS = (0.5, 1.5)
@@ -76,7 +76,10 @@ def _hint_for_status(method, status, path, kapacitor_message):
     if status == 401:
         return ("authentication failed: check kapacitor_username/kapacitor_password or kapacitor_token"
                 " (Kapacitor has [http] auth-enabled = true)")
+    alerts = bool(path) and path.startswith(API_PREFIX + "/alerts/")
     if status == 403:
+        if alerts:
+            return "the Kapacitor user is not allowed to use this API: topic handlers need the 'api' permission"
         if "config override service is not enabled" in text:
             return ("Kapacitor's config override API is disabled ([config-override] enabled = false in"
                     " kapacitor.conf): enable it to manage alert endpoints through the API")
@@ -91,6 +94,9 @@ def _hint_for_status(method, status, path, kapacitor_message):
         return None
     if status == 400:
         return "Kapacitor refused the request"
+    if status == 500 and alerts and method in ("POST", "PUT"):
+        return ("Kapacitor refused to build the handler (an option, the match expression, or a kafka cluster or"
+                " httppost endpoint that its configuration does not define)")
     if status == 500 and method == "POST" and path and path.startswith(API_PREFIX + "/config/"):
         return "Kapacitor failed to apply the request (its running service refused the new configuration)"
     if status in RETRY_STATUSES:
@@ -207,6 +213,18 @@ class KapacitorClient:
         """
         answer = self._send("POST", path, body)
         self.writes += int(write)
+        return answer
+
+    def put(self, path, body):
+        """PUT a JSON body once (never retried; a write) and return the decoded JSON answer or None."""
+        answer = self._send("PUT", path, body)
+        self.writes += 1
+        return answer
+
+    def delete(self, path):
+        """DELETE a path once (never retried; a write) and return the decoded JSON answer or None."""
+        answer = self._send("DELETE", path)
+        self.writes += 1
         return answer
 
     def _send(self, method, path, body=None):

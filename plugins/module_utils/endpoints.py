@@ -207,7 +207,7 @@ def run(client, entries, update_secrets, purge, check_mode, warn):
         not_tried = [key_of(r["handler"], r["name"]) for r in results + purged if r["status"] == "not_tried"]
         outcome.update(exc.to_result())
         outcome.update(written=[key_of(e.handler.name, e.name) for e in written],
-                       failed=key_of(entry.handler.name, entry.name), not_tried=not_tried)
+                       failed_endpoint=key_of(entry.handler.name, entry.name), not_tried=not_tried)
         raise ModuleFailure(
             "%s: %s. Written before it: %s. Not tried: %s." % (
                 _label(entry), exc.message, ", ".join(outcome["written"]) or "none", ", ".join(not_tried) or "none"),

@@ -6,7 +6,7 @@
 # change in any release. Use the modules instead.
 """Every rule of what is secret and how it is shown, in one place.
 
-What is secret:
+What is secret, for alert endpoints (the config API):
   - options and object fields the handler table marks secret (REDACTED: Kapacitor answers a
     boolean; SENSITIVE: a credential that Kapacitor returns in clear text), and the values of
     map options marked secret (HTTP POST headers): keys are shown, values never;
@@ -15,6 +15,12 @@ What is secret:
     entry whose handler is not known: which of its values are secrets cannot be told (values of
     fewer than MIN_GUESSED_SECRET characters excepted, see below);
   - credentials inside a URL the user gave (user-info).
+
+What is secret, for topic handlers (the alert topics API, which returns every option in clear
+text): the options the topic kind table (topic_kinds.py) marks secret, their values at any
+depth (every value of a map of HTTP POST headers); every value under a key that names no
+option of the kind, or any key of a kind that is not known; a whole entry that is not a dict,
+and every key of an entry that is not one of TOPIC_ENTRY_KEYS.
 
 How a secret is kept out of every output: each value is registered with AnsibleModule's
 no_log_values in every form it can take in a message (the raw text, and quoted by Python, JSON
@@ -36,6 +42,7 @@ import json
 import re
 
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_kinds
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 
 SECRET_SET = "<set>"
@@ -129,6 +136,70 @@ def entries_secrets(entries):
             if key not in ("handler", "name", "config", "state", "reset_options", "test_options"):
                 found.extend(guessed(value))
     return found
+
+
+TOPIC_ENTRY_KEYS = ("topic", "id", "kind", "options", "match", "state")
+
+
+def texts(value):
+    """The texts of every leaf of a raw value (leaves()): an integral float also as an integer."""
+    found = set()
+    for leaf in leaves(value):
+        found.add(str(leaf))
+        if isinstance(leaf, float) and leaf.is_integer():
+            found.add(str(int(leaf)))
+    return found
+
+
+def topic_key_is_secret(kind, key):
+    """Whether the value under a topic handler option key is a secret: secret options and unknown keys.
+
+    kind: a topic_kinds.Kind, or None for a kind that is not known (every key is then secret).
+    """
+    option = topic_kinds.find_option(kind, key) if kind is not None else None
+    return option is None or bool(option.secret)
+
+
+def topic_stored_secret(kind, key, seen):
+    """Whether a stored option key (as Kapacitor returns it) is shown masked: secret options, keys that
+    Kapacitor decodes into no option, and a second key of an option already seen (list of Options)."""
+    option = topic_kinds.decoded_option(kind, key) if kind is not None else None
+    return option is None or option in seen or bool(option.secret)
+
+
+def topic_option_secrets(kind, options):
+    """Every secret value in raw topic handler options (input or as Kapacitor returns them), as strings.
+
+    Secret options and every key that names no option of the kind (or any key when the kind is
+    unknown, and every value when options is not a dict); values inside lists and maps at any
+    depth; numbers in their JSON spelling. Booleans and empty strings are not secrets.
+    """
+    record = topic_kinds.get_kind(kind) if isinstance(kind, str) else None
+    if not isinstance(options, dict):
+        return sorted(texts(options))
+    found = set()
+    for key, value in options.items():
+        if topic_key_is_secret(record, key):
+            found.update(texts(value))
+    return sorted(found)
+
+
+def topic_entries_secrets(entries):
+    """Every secret value in raw topic handler entries (one dict or a list of them), for no_log.
+
+    Given unchecked input of any shape, it never fails: an entry that is not a dict, and a key
+    of an entry that is not one of TOPIC_ENTRY_KEYS, count as secrets as a whole.
+    """
+    found = set()
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if not isinstance(entry, dict):
+            found.update(texts(entry))
+            continue
+        found.update(topic_option_secrets(entry.get("kind"), entry.get("options")))
+        for key, value in entry.items():
+            if key not in TOPIC_ENTRY_KEYS:
+                found.update(texts(value))
+    return sorted(found)
 
 
 def url_secrets(url):
@@ -287,6 +358,32 @@ def present(handler, options):
             value = shown
         config[key] = value
     return config, secrets
+
+
+def shown_secret(value):
+    """How a topic handler's secret value is shown: <set> or <unset>."""
+    return SECRET_UNSET if value in (None, "", [], {}) else SECRET_SET
+
+
+def shown_secret_pair(before, after, differs):
+    """Masked (before, after) of a topic handler's secret option for a diff (maps: keys shown, values masked).
+
+    before/after: the values (None when not there); differs: whether the two decode differently.
+    """
+    if isinstance(before, dict) or isinstance(after, dict):
+        before_map = before if isinstance(before, dict) else {}
+        after_map = after if isinstance(after, dict) else {}
+        shown_before = collections.OrderedDict((k, shown_secret(v)) for k, v in before_map.items())
+        shown_after = collections.OrderedDict()
+        for key, value in after_map.items():
+            same = key in before_map and before_map[key] == value
+            shown_after[key] = shown_secret(value) if same or shown_secret(value) == SECRET_UNSET \
+                or key not in before_map else SECRET_CHANGED
+        return shown_before, shown_after
+    shown_before, shown_after = shown_secret(before), shown_secret(after)
+    if differs and shown_before == SECRET_SET and shown_after == SECRET_SET:
+        shown_after = SECRET_CHANGED
+    return shown_before, shown_after
 
 
 def masked_test_options(test_options, body):

@@ -71,7 +71,8 @@ attributes:
       - One before/after per endpoint that changes, headed by C(handler/name), secrets masked.
 notes:
   - B(Failures.) When Kapacitor refuses an entry, the run stops there. The result names the entries written before it
-    (RV(written)), the one that failed (RV(failed), with RV(method), RV(path), RV(status) and RV(kapacitor_message)) and
+    (RV(written)), the one that failed (RV(failed_endpoint), with RV(method), RV(path), RV(status) and
+    RV(kapacitor_message)) and
     those not tried (RV(not_tried)); it reports C(changed) when anything was written. A second run converges.
   - Secrets given in any entry, and every value under an option a handler does not have, are masked in every output of
     the run, the line the module logs to the host's journal or syslog included.
@@ -208,7 +209,7 @@ written:
   type: list
   elements: str
   sample: [slack/ops]
-failed:
+failed_endpoint:
   description: When an entry failed, that endpoint.
   returned: when an entry failed
   type: str

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""An emulator of Kapacitor v1.8.3's config-override and service-test HTTP API.
+"""An emulator of Kapacitor v1.8.3's config-override, service-test and topic handler HTTP API.
 
     python3 kapacitor_emulator.py --listen 127.0.0.1:9092 [--config kapacitor.conf]
 
@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gojson  # noqa: E402 pylint: disable=wrong-import-position
 import kapacitor_schema as schema  # noqa: E402 pylint: disable=wrong-import-position
 import service_tests  # noqa: E402 pylint: disable=wrong-import-position
+import topics  # noqa: E402 pylint: disable=wrong-import-position
 
 VERSION = '1.8.3'
 BASE = '/kapacitor/v1'
@@ -165,10 +166,12 @@ class OverrideStore:
     def __init__(self, state_file=None):
         self.state_file = state_file
         self._items = {}
+        self.sections = {}
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding='utf-8') as handle:
                 data = json.load(handle)
             self._items = dict((i, (o['options'], o['create'])) for i, o in data.get('overrides', {}).items())
+            self.sections = dict((k, v) for k, v in data.items() if k not in ('version', 'overrides'))
 
     def get(self, oid):
         if oid not in self._items:
@@ -189,12 +192,16 @@ class OverrideStore:
 
     def clear(self):
         self._items = {}
+        self.sections = {}
+        self._save()
+
+    def save_sections(self):
         self._save()
 
     def _save(self):
         if not self.state_file:
             return
-        data = {'version': 1, 'overrides': dict((i, {'options': t, 'create': c}) for i, (t, c) in self._items.items())}
+        data = dict(self.sections, version=1, overrides=dict((i, {'options': t, 'create': c}) for i, (t, c) in self._items.items()))
         tmp = self.state_file + '.tmp'
         with open(tmp, 'w', encoding='utf-8') as handle:
             json.dump(data, handle, indent=2, sort_keys=True)
@@ -311,6 +318,7 @@ class Kapacitor:
         self.running = {}
         for name, elements in sections.items():
             self.update_service(name, elements, '')
+        self.topics = topics.TopicService(self, decode_json_body, glob_regex)
 
     def effective(self):
         try:
@@ -917,7 +925,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except Redirect as exc:
             self.send_redirect(exc.location, entry)
             return
-        self.send_kapacitor(status, gojson.dumps(body) + '\n' if body is not None else None, entry)
+        if not isinstance(body, topics.Rendered):
+            body = gojson.dumps(body) + '\n' if body is not None else None
+        self.send_kapacitor(status, body, entry)
 
     def route(self, path, query, raw):
         method = self.command
@@ -943,6 +953,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return get_test(state, path)
         if method == 'POST' and path.startswith(TESTS_PATH + '/'):
             return run_test(state, path, raw)
+        if path == topics.TOPICS_PATH or path.startswith(topics.TOPICS_PATH + '/'):
+            return state.topics.route(method, path, self.path, raw)
         raise ApiError(404, 'Not Found')
 
     def send_kapacitor(self, status, body, entry):
@@ -1024,6 +1036,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif path == '/_emulator/faults' and method == 'DELETE':
                 with controls.lock:
                     controls.faults = []
+                self.send_plain(204, None)
+            elif path == '/_emulator/events' and method == 'POST':
+                self.server.state.topics.collect(json.loads(raw.decode('utf-8') or 'null'))
                 self.send_plain(204, None)
             elif path == '/_emulator/reset' and method == 'POST':
                 controls.reset()
@@ -1115,11 +1130,13 @@ def main(argv=None):
     parser.add_argument('--port-file', help='write the bound port to this file once listening')
     parser.add_argument('--test-controls', action='store_true', help='enable the /_emulator/ test controls')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
+    parser.add_argument('--disable-handlers', default='', help='comma-separated handler kinds to disable (kapacitord -disable-handlers)')
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error('--tls-cert and --tls-key go together')
     try:
         config = load_config(args.config)
+        config.disabled_handlers = set(k for k in args.disable_handlers.split(',') if k)
         state = Kapacitor(config, OverrideStore(args.state_file))
     except (ConfigFileError, OSError, KeyError, TypeError) as exc:
         sys.stderr.write('kapacitor-emulator: %s\n' % exc)

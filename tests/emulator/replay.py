@@ -2,8 +2,9 @@
 """Replay Kapacitor's own server tests (as data) on the emulator.
 
 fixtures/update-config.json and cases/*.json: TestServer_UpdateConfig cases; fixtures/service-tests.json:
-TestServer_ListServiceTests, ..._WithPattern and TestServer_DoServiceTest. Prints one line per failure
-and a final `N passed, N failed`; exits non-zero on any failure.
+TestServer_ListServiceTests, ..._WithPattern and TestServer_DoServiceTest; fixtures/topic-handlers.json: the
+alert topic and handler tests (replay_topics.py). Prints one line per failure and a final `N passed, N failed`;
+exits non-zero on any failure.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Emulator  # noqa: E402 pylint: disable=wrong-import-position
 import replay_chronograf  # noqa: E402 pylint: disable=wrong-import-position
+import replay_topics  # noqa: E402 pylint: disable=wrong-import-position
+from replay_topics import numbers_as_floats  # noqa: E402 pylint: disable=wrong-import-position
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,18 +45,6 @@ def server_config(case):
     else:
         config[case['section']] = dict(values)
     return config
-
-
-def numbers_as_floats(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, list):
-        return [numbers_as_floats(v) for v in value]
-    if isinstance(value, dict):
-        return dict((k, numbers_as_floats(v)) for k, v in value.items())
-    return value
 
 
 def element_diff(got, exp):
@@ -215,6 +206,9 @@ def main():
     failures += bad
     for line in not_replayed:
         print('NOT REPLAYED ' + line)
+    ok, bad = replay_topics.replay(TEST_SERVER_CONFIG)
+    passed += ok
+    failures += bad
     for line in failures:
         print('FAIL ' + line)
     print('%d passed, %d failed' % (passed, len(failures)))

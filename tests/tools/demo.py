@@ -3,11 +3,13 @@
 """`make demo`: the collection's playbooks against a Kapacitor emulator, start to finish.
 
 Starts the emulator, configures the endpoints of examples/alert_endpoints.yml (Slack with two
-workspaces, SMTP, PagerDuty v2, Telegram, Kafka, Zenoss) and shows the changes, runs again to show
-that nothing changes, sends a test alert, exports the endpoints to a vars file; then starts the
-Chronograf emulator, connects the Kapacitor emulator to it and configures two endpoints through
-Chronograf's Kapacitor proxy, twice (the second run changes nothing), and stops the emulators.
-Exits non-zero, with the output of the failing step, as soon as a step misbehaves.
+workspaces, SMTP, PagerDuty v2, Telegram, Kafka, Zenoss) and its two topic handlers (topic cpu to
+Slack in a channel of its own, topic disk to PagerDuty v2 with a routing key of its own), shows the
+changes, runs again to show that nothing changes, sends a test alert, exports the endpoints and topic
+handlers to a vars file; then starts the Chronograf emulator, connects the Kapacitor emulator to it
+and configures two endpoints through Chronograf's Kapacitor proxy, twice (the second run changes
+nothing), and stops the emulators. Exits non-zero, with the output of the failing step, as soon as a
+step misbehaves.
 
 The Makefile runs it with the collection staged on ANSIBLE_COLLECTIONS_PATH and the venv's
 ansible-playbook first on PATH.
@@ -98,6 +100,7 @@ def playbook(workdir, name, *args, show=True):
     counts["changed_tasks"] = _changed_tasks(plain)
     # The endpoints a --diff run shows as changed, as handler or handler/name.
     counts["diffed"] = sorted(set(re.findall(r"^\+\+\+ after: (\S+)$", plain, re.M)))
+    counts["output"] = plain
     return counts
 
 
@@ -126,7 +129,7 @@ def _without_recap(output):
 
 
 def _export_summary(text, path, workdir):
-    """The file's header, its first endpoint, and the names of the others."""
+    """The file's header, its first endpoint, the names of the others, and the topic handlers."""
     lines = text.rstrip("\n").split("\n")
     starts = [i for i, line in enumerate(lines) if line.startswith("- handler:")]
     if not starts:
@@ -139,6 +142,8 @@ def _export_summary(text, path, workdir):
     shown = ["%s:" % os.path.relpath(path, workdir)] + lines[:end]
     if len(starts) > 1:
         shown.append("# ... and %d more endpoints: %s" % (len(starts) - 1, ", ".join(names[1:])))
+    if "kapacitor_topic_handlers:" in lines:
+        shown += [""] + lines[lines.index("kapacitor_topic_handlers:"):]
     return "\n".join(shown)
 
 
@@ -151,22 +156,30 @@ def run(workdir):
             f.write("kapacitor:\n  hosts:\n    %s:\n      ansible_connection: local\n"
                     "      ansible_python_interpreter: %s\n      kapacitor_url: %s\n" % (HOST, sys.executable, url))
 
-        say("First run: configure the endpoints of examples/alert_endpoints.yml (--diff; secrets masked)")
+        say("First run: configure the endpoints and topic handlers of examples/alert_endpoints.yml"
+            " (--diff; secrets masked)")
         counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, "-e",
                           "kapacitor_alert_endpoints_test_alerts=changed", "--diff")
-        written = counts["diffed"]
+        written = [d for d in counts["diffed"] if "/" not in d or d.split("/")[0] not in ("cpu", "disk")]
         tasks = counts["changed_tasks"]
-        expected = ["Converge the alert endpoints", "Send a test alert through the endpoints that changed"]
+        expected = ["Converge the alert endpoints", "Converge the topic handlers",
+                    "Send a test alert through the endpoints that changed"]
         if len(written) != 7 or tasks != expected:
-            raise DemoError("expected 7 endpoints written, then test alerts through them; got %s written, tasks"
-                            " changed: %s" % (written, tasks))
+            raise DemoError("expected 7 endpoints and the topic handlers written, then test alerts; got %s written,"
+                            " tasks changed: %s" % (written, tasks))
+        plain = counts["output"]
+        routed = [h for h in ("cpu/slack-cpu", "disk/pagerduty-disk") if "after: %s" % h in plain]
+        if len(routed) != 2 or "placeholder" in plain:
+            raise DemoError("expected a diff of both topic handlers, without their secrets; got %s" % routed)
         good("%d endpoints written, then a test alert through each: %s" % (len(written), ", ".join(written)))
+        good("topic cpu routed to Slack #cpu-alerts and topic disk to PagerDuty v2 with its own routing key"
+             " (shown as <set>)")
 
         say("Second run, same vars: nothing may change")
         counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + EXAMPLE, show=False)
         if counts.get("changed") != 0:
             raise DemoError("the second run reported changed=%s; it must be 0" % counts.get("changed"))
-        good("ok=%d changed=0: idempotent, and no test alert sent" % counts["ok"])
+        good("ok=%d changed=0: idempotent, one read of the endpoints and one per topic" % counts["ok"])
 
         say("Send a test alert through the Slack workspace 'ops' (Chronograf's 'Send Test Alert')")
         endpoint = '{"kapacitor_alert_endpoints": [{"handler": "slack", "name": "ops", "test_options": {"message": "Hello from make demo"}}]}'
@@ -175,13 +188,15 @@ def run(workdir):
             raise DemoError("expected the test alert through slack/ops, got changed tasks %s" % counts["changed_tasks"])
         good("Kapacitor accepted the test alert")
 
-        say("Export the endpoints to a vars file (secrets are never exported)")
+        say("Export the endpoints and topic handlers to a vars file (secrets are never exported)")
         playbook(workdir, "export_alert_endpoints", show=False)
         export = os.path.join(workdir, "kapacitor_alert_endpoints", HOST + ".yml")
         with open(export, encoding="utf-8") as f:
             text = f.read()
         if "placeholder" in text:
             raise DemoError("a secret from examples/alert_endpoints.yml appears in the export")
+        if "\nkapacitor_topic_handlers:\n" not in text or "id: pagerduty-disk" not in text:
+            raise DemoError("the export has no topic handlers:\n" + text)
         print(indent(_export_summary(text, export, workdir)))
         counts = playbook(workdir, "configure_alert_endpoints", "-e", "@" + export, show=False)
         if counts.get("changed") != 0:

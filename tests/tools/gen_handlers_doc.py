@@ -127,17 +127,21 @@ def render(h=None):
     return "\n".join(lines) + "\n"
 
 
-def main(argv):
-    text = render()
+def write_or_check(argv, text, output, script):
+    """Write a generated file, or with --check say whether it is out of date (exit status 1)."""
     if "--check" in argv:
-        with open(OUTPUT) as handle:
+        with open(output) as handle:
             if handle.read() != text:
-                sys.stderr.write("docs/handlers.md is out of date: run python3 tests/tools/gen_handlers_doc.py\n")
+                sys.stderr.write("%s is out of date: run python3 %s\n" % (os.path.relpath(output, ROOT), script))
                 return 1
         return 0
-    with open(OUTPUT, "w") as handle:
+    with open(output, "w") as handle:
         handle.write(text)
     return 0
+
+
+def main(argv):
+    return write_or_check(argv, render(), OUTPUT, "tests/tools/gen_handlers_doc.py")
 
 
 if __name__ == "__main__":

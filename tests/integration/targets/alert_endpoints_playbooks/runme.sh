@@ -210,6 +210,44 @@ got=$("$python" requests.py "$url" all | tr '\n' ' ')
 [[ $got == "GET /kapacitor/v1/config " ]] || fail "expected one GET of every endpoint through Chronograf, got [$got]"
 clear_log
 
+step "topic handlers: after the endpoints, one task per server; a rerun reads each topic once and writes nothing"
+"$python" requests.py "$url" reset
+clear_log
+play configure_alert_endpoints -e @topics.yml --diff -vvv || fail "the run failed"
+expect_writes "/kapacitor/v1/alerts/topics/cpu/handlers /kapacitor/v1/alerts/topics/cpu/handlers /kapacitor/v1/alerts/topics/disk/handlers /kapacitor/v1/config/slack "
+[[ $(grep -c '^TASK \[tickstack.kapacitor.alert_endpoints : Converge the topic handlers' "$work/out") == 1 ]] ||
+  fail "expected one topic handlers task"
+grep -q '^+++ after: disk/pagerduty-disk' "$work/out" || fail "no diff of the topic handler"
+if grep -E 'secret-(3f9a|4b1e)' "$work/out"; then fail "a secret reached the output"; fi
+clear_log
+play configure_alert_endpoints -e @topics.yml || fail "the rerun failed"
+recap 0
+got=$("$python" requests.py "$url" all | tr '\n' ' ')
+[[ $got == "GET /kapacitor/v1/config GET /kapacitor/v1/alerts/topics/cpu/handlers GET /kapacitor/v1/alerts/topics/disk/handlers " ]] ||
+  fail "expected one GET of the endpoints and one per topic, got [$got]"
+
+step "topic handlers: the export writes them next to the endpoints, and applying it changes nothing"
+play export_alert_endpoints -e kapacitor_alert_endpoints_export_dir="$work/export-topics" || fail "the export failed"
+export_file=$work/export-topics/kap-a.yml
+grep -q '^kapacitor_topic_handlers:' "$export_file" || fail "the export has no kapacitor_topic_handlers"
+grep -q 'id: pagerduty-disk' "$export_file" || fail "the export lacks a topic handler"
+grep -q 'disk/pagerduty-disk routing_key' "$export_file" || fail "the export does not name the handler's secret"
+if grep -E 'secret-(3f9a|4b1e)' "$export_file"; then fail "a secret was exported"; fi
+clear_log
+play configure_alert_endpoints -e @"$export_file" || fail "applying the export failed"
+recap 0
+expect_writes ""
+
+step "topic handlers: purge removes the unlisted handlers of the listed topics only"
+clear_log
+play configure_alert_endpoints -e @topics.yml -e kapacitor_topic_handlers_purge=true \
+  -e '{"kapacitor_topic_handlers": [{"topic": "cpu", "id": "slack-cpu", "kind": "slack", "options": {"workspace": "ops", "channel": "#cpu-alerts"}, "match": "changed()"}]}' ||
+  fail "the purge failed"
+expect_writes "/kapacitor/v1/alerts/topics/cpu/handlers/log-cpu "
+got=$("$python" requests.py "$url" all | grep DELETE | tr '\n' ' ')
+[[ $got == "DELETE /kapacitor/v1/alerts/topics/cpu/handlers/log-cpu " ]] || fail "expected the DELETE of one handler, got [$got]"
+clear_log
+
 step "the playbooks run on the group kapacitor, or on the group named by kapacitor_hosts"
 hosts_of() {
   play "$@" --list-hosts > /dev/null || fail "the run failed"

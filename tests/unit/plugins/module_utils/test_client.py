@@ -237,3 +237,38 @@ def test_writes_are_counted_and_service_tests_are_not_writes():
     c.post("/config/smtp/", {"set": {"port": 25}})
     c.post("/service-tests/smtp", {}, write=False)
     assert c.writes == 1
+
+
+def test_put_and_delete_are_writes_sent_once():
+    c, req, sleeps = client([Response(b'{"id": "h"}'), Response(b"", status=204)], url="http://k:9092")
+    assert c.put("/alerts/topics/cpu/handlers/h", {"id": "h", "kind": "log"}) == {"id": "h"}
+    assert c.delete("/alerts/topics/cpu/handlers/h") is None
+    handler_url = "http://k:9092/kapacitor/v1/alerts/topics/cpu/handlers/h"
+    assert [call[:2] for call in req.calls] == [("PUT", handler_url), ("DELETE", handler_url)]
+    assert req.calls[0][2] == b'{"id": "h", "kind": "log"}' and req.calls[0][3] == {"Content-Type": "application/json"}
+    assert req.calls[1][2] is None and req.calls[1][3] == {}
+    assert c.writes == 2 and sleeps == []
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_put_and_delete_are_never_retried_and_map_errors_as_post(method):
+    c, req, sleeps = client([http_error(503, "busy")])
+    args = ("/alerts/topics/cpu/handlers/h",) + (({"id": "h"},) if method == "put" else ())
+    with pytest.raises(KapacitorError) as err:
+        getattr(c, method)(*args)
+    e = err.value
+    assert (e.method, e.path, e.status, e.kapacitor_message, e.kind) == (
+        method.upper(), "/kapacitor/v1/alerts/topics/cpu/handlers/h", 503, "busy", "http")
+    assert str(e).startswith("%s /kapacitor/v1/alerts/topics/cpu/handlers/h: HTTP 503: busy" % method.upper())
+    assert len(req.calls) == 1 and sleeps == [] and c.writes == 0
+
+
+def test_a_refused_topic_handler_gets_its_own_hints():
+    message = 'failed to create handler: unknown cluster "nope"'
+    c, unused_req, unused_sleeps = client([http_error(500, message), http_error(403, "no privilege")])
+    with pytest.raises(KapacitorError) as err:
+        c.post("/alerts/topics/cpu/handlers", {"id": "h"})
+    assert err.value.kapacitor_message == message and "kafka cluster" in str(err.value)
+    with pytest.raises(KapacitorError) as err:
+        c.get("/alerts/topics/cpu/handlers/h")
+    assert "'api' permission" in str(err.value)

@@ -151,7 +151,7 @@ def test_a_failure_mid_list_names_written_failed_and_not_tried(capsys, monkeypat
                {"handler": "victorops", "config": {}}]
     result = run_module(capsys, monkeypatch, kap, {"endpoints": entries})
     assert result["failed"] and result["changed"]
-    assert result["written"] == ["telegram"]
+    assert result["written"] == ["telegram"] and result["failed_endpoint"] == "smtp"
     assert result["not_tried"] == ["pagerduty2"]
     assert (result["method"], result["path"], result["status"]) == ("POST", "/kapacitor/v1/config/smtp/", 400)
     assert "item 2 (smtp): POST /kapacitor/v1/config/smtp/: HTTP 400" in result["msg"]

@@ -23,11 +23,16 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils.chronograf imp
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import handlers
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.modules import chronograf_kapacitor
+from ansible_collections.tickstack.kapacitor.plugins.module_utils import topic_kinds
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoint_info
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_alert_endpoints
 from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_test_alert
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_topic_handler
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_topic_handler_info
+from ansible_collections.tickstack.kapacitor.plugins.modules import kapacitor_topic_handlers
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
+from ansible_collections.tickstack.kapacitor.tests.unit.plugins.module_utils.fake_topics import FakeTopics
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.module_runner import run_main
 from ansible_collections.tickstack.kapacitor.tests.unit.plugins.modules.test_chronograf_kapacitor import FakeChronograf
 
@@ -249,3 +254,74 @@ def test_chronograf_kapacitor(capsys, monkeypatch, logs, args):
     # Ansible's own checks fail before the invocation is logged; every other run logs it.
     assert bool(logs.sent) == (args.get("update_password") != "sometimes")
     assert_nowhere([CHRONOGRAF_PASSWORD, "kap-S3CRET-pw", "url-S3CRET-kp", "url-S3CRET-cg"], logs, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Topic handlers: Kapacitor returns every option in clear text, so what it answers must be
+# masked as well as what was given.
+
+def secret_kinds():
+    """(kind, options, secrets): every secret option of every topic handler kind, one distinctive value each."""
+    cases = []
+    for kind in topic_kinds.KINDS.values():
+        options, secrets = {}, []
+        for option in kind.options:
+            if not option.secret:
+                continue
+            value = "S3CRET-topic-%s-%s-qz" % (kind.name, option.name)
+            secrets.append(value)
+            options[topic_kinds.user_name(option.name)] = {"Authorization": "Bearer " + value} \
+                if option.type == topic_kinds.MAP else value
+        if secrets:
+            cases.append((kind.name, options, secrets))
+    return cases
+
+
+@pytest.mark.parametrize("kind, options, secrets", secret_kinds(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_secret_option_of_every_topic_handler_kind(capsys, monkeypatch, logs, kind, options, secrets):
+    kap = FakeTopics()
+    if kind == "post":
+        options = dict(options, url="http://hooks.example")
+    args = dict(topic="cpu", id="leaktest", kind=kind, options=options, _ansible_diff=True)
+    out = run(capsys, monkeypatch, kapacitor_topic_handler, args, kap=kap)
+    assert out["rc"] == 0 and out["changed"], out.get("msg")
+    changed = dict(args, options=dict((k, v + "-2" if isinstance(v, str) else v) for k, v in options.items()))
+    out_changed = run(capsys, monkeypatch, kapacitor_topic_handler, changed, kap=kap)
+    assert out_changed["rc"] == 0
+    assert logs.sent, "the invocation was not logged"
+    assert_nowhere(secrets + [PASSWORD], logs, out)
+    assert_nowhere(secrets + [s + "-2" for s in secrets] + [PASSWORD], logs, out_changed)
+
+
+def test_topic_secrets_read_from_kapacitor_are_masked_in_the_list_and_info_modules(capsys, monkeypatch, logs):
+    kap = FakeTopics()
+    secrets = []
+    for kind, options, found in secret_kinds():
+        kap.add("read", kind, kind, options)
+        secrets += found
+    kap.add("read", "junk", "slack", {"webhook": "unknown-key-S3CRET"})
+    secrets.append("unknown-key-S3CRET")
+    out = run(capsys, monkeypatch, kapacitor_topic_handler_info, {}, kap=kap)
+    assert out["rc"] == 0 and len(out["handlers"]) == len(secret_kinds()) + 1
+    assert_nowhere(secrets + [PASSWORD], logs, out)
+    # Kapacitor refuses the write of the handler with an unknown key, and echoes its value.
+    kap.failures[("PUT", "/junk")] = (500, 'failed to update handler: invalid key "webhook": unknown-key-S3CRET')
+    entries = [dict(topic="read", id="junk", kind="slack", options={"channel": "#x"})]
+    out = run(capsys, monkeypatch, kapacitor_topic_handlers, dict(handlers=entries, purge=True, _ansible_diff=True),
+              kap=kap)
+    assert out["failed"] and out["status"] == 500
+    assert_nowhere(secrets + [PASSWORD], logs, out)
+
+
+def test_secrets_in_failing_topic_handler_input(capsys, monkeypatch, logs):
+    bad = [dict(topic="cpu", id="a", kind="pagerduty2", options={"routing_key": "bad-S3CRET-rk", "link": "x"}),
+           dict(topic="cpu", id="b", kind="slack", options={"chanel": "chan-S3CRET-typo"}),
+           dict(topic="cpu", id="c", kind="nope", options={"channel": "unknown-kind-S3CRET"}),
+           "free-S3CRET-entry"]
+    out = run(capsys, monkeypatch, kapacitor_topic_handlers, dict(handlers=bad), kap=FakeTopics())
+    assert out["failed"]
+    assert_nowhere(["bad-S3CRET-rk", "chan-S3CRET-typo", "unknown-kind-S3CRET", "free-S3CRET-entry"], logs, out)
+    out = run(capsys, monkeypatch, kapacitor_topic_handler, dict(topic="cpu", id="a", kind="teams", options={
+        "channel_url": ["list-S3CRET-teams"]}), kap=FakeTopics())
+    assert out["failed"]
+    assert_nowhere(["list-S3CRET-teams"], logs, out)

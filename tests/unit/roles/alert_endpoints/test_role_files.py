@@ -89,7 +89,8 @@ def test_tasks_only_use_documented_variables():
                 used.update(re.findall(r"\b(kapacitor_[a-z_]+)\b", f.read()))
     # Module names, module options and return values also start with kapacitor_.
     module_words = {"kapacitor_url", "kapacitor_username", "kapacitor_password", "kapacitor_token", "kapacitor_version",
-                    "kapacitor_alert_endpoint", "kapacitor_alert_endpoint_info", "kapacitor_test_alert"}
+                    "kapacitor_alert_endpoint", "kapacitor_alert_endpoint_info", "kapacitor_test_alert",
+                    "kapacitor_topic_handler", "kapacitor_topic_handler_info"}
     unknown = sorted(used - set(all_options()) - module_words)
     assert not unknown, "the role reads variables that meta/argument_specs.yml does not describe: %s" % unknown
 
