@@ -32,6 +32,7 @@ LABEL = "ansible_collections.%s.docsite." % COLLECTION
 PAGES = {
     "getting-started.md": "getting_started",
     "handlers.md": "handlers",
+    "topic-handlers.md": "topic_handlers",
     "emulator.md": "emulator",
     "awx.md": "awx",
     "performance.md": "performance",
