@@ -30,6 +30,7 @@ options:
     type: str
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
+  - tickstack.kapacitor.connection.CHRONOGRAF
   - tickstack.kapacitor.connection.ATTRIBUTES
 attributes:
   check_mode:

@@ -46,6 +46,7 @@ options:
     default: false
 extends_documentation_fragment:
   - tickstack.kapacitor.connection
+  - tickstack.kapacitor.connection.CHRONOGRAF
   - tickstack.kapacitor.connection.ATTRIBUTES
 attributes:
   check_mode:
