@@ -20,6 +20,8 @@ chronograf_start CHRONOGRAF_TOKEN_URL --pub-key "$work/keys/chronograf-rsa.pub"
 
 export ANSIBLE_LOG_PATH=$work/ansible.log
 export ANSIBLE_PIPELINING=true
+# auth.yml runs a module in the background: its job files in a place of their own, whatever HOME is.
+export ANSIBLE_ASYNC_DIR=$work/async
 stdout=$work/stdout.log
 start=$SECONDS
 for playbook in ${PLAYBOOKS:-connection.yml proxy.yml auth.yml faults.yml}; do
