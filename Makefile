@@ -162,9 +162,10 @@ collection: venv-tools
 # Checks
 
 # Steps of `make test`, started in this order as soon as a slot is free, the longest first;
-# NAME:AFTER waits for the step AFTER (checks that share a staged copy run one after another).
+# NAME:AFTER waits for the step AFTER (checks that share a staged copy run one after another; the two
+# molecule runs too, since molecule keeps a scenario's state in one directory under ~/.ansible/tmp).
 TEST_STEPS := \
-	integration-2.21 molecule-2.21:integration-2.21 integration-2.17 molecule-2.17:integration-2.17 \
+	integration-2.21 molecule-2.21:integration-2.21,molecule-2.17 integration-2.17 molecule-2.17:integration-2.17 \
 	sanity-2.17 units-2.17:sanity-2.17 sanity-2.21 units-2.21:sanity-2.21 sanity-2.18 units-2.18:sanity-2.18 \
 	sanity-2.19 units-2.19:sanity-2.19 sanity-2.20 units-2.20:sanity-2.20 \
 	test-emulator lint docs-lint changelog-lint build importer:build ee:build bench-smoke \
