@@ -32,7 +32,7 @@ from ansible_collections.tickstack.kapacitor.plugins.module_utils import handler
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import redaction
 from ansible_collections.tickstack.kapacitor.plugins.module_utils import values
 from ansible_collections.tickstack.kapacitor.plugins.module_utils.base import ModuleFailure
-from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import KapacitorError
+from ansible_collections.tickstack.kapacitor.plugins.module_utils.client import API_PREFIX, KapacitorError
 
 UPDATE_SECRETS_CHOICES = ("when_unset", "always")
 
@@ -146,9 +146,6 @@ class Plan:
             names = [handlers.user_name(k) for k in names]
         return dict(method="POST", path=API_PREFIX + self.method_path, operation=self.operation,
                     options=list(names or []))
-
-
-API_PREFIX = "/kapacitor/v1"
 
 
 def wire_body(handler, desired):

@@ -551,8 +551,3 @@ def resolve_test_option(handler, key):
         if key in (test_option.name, snake, snake.replace("_", "-")):
             return test_option
     return None
-
-
-def secret_options(handler):
-    """Options that are redacted or sensitive, by Kapacitor name."""
-    return tuple(o.name for o in handler.options if o.secret)
